@@ -1,0 +1,478 @@
+"""The build matrix: every registered language x {html, epub, pdf}.
+
+Each language runs in its own process (Sphinx keeps interface translations in module globals,
+so two languages must never share one) and reads its sources once, into its own doctree
+directory shared by its three builders. xelatex runs while the EPUB is written. Languages run in
+parallel up to the core count. An edition whose inputs have the same fingerprint as at its last
+successful build is skipped. A failing edition never stops the others, and never replaces a good
+output: results are staged and moved into place only when they are complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scripts.diagnostics import Diagnostic, PipelineError, display_path
+from scripts.project import Project, commit_timestamp
+
+FORMATS = ("html", "epub", "pdf")
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+TOOL_DISTRIBUTIONS = ("sphinx", "docutils", "myst-parser", "furo", "babel", "sphinx-basic-ng")
+MISSING_CHARACTER_RE = re.compile(r"^Missing character: .*$", re.MULTILINE)
+WARNING_LINE_RE = re.compile(r"(WARNING|ERROR|CRITICAL):")
+
+
+@dataclass
+class FormatResult:
+    format: str
+    status: str  # "built", "skipped", "failed"
+    seconds: float = 0.0
+    output: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EditionResult:
+    tag: str
+    formats: list[FormatResult] = field(default_factory=list)
+    seconds: float = 0.0
+    log: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return any(f.status == "failed" for f in self.formats)
+
+
+@dataclass
+class BuildOptions:
+    formats: tuple[str, ...] = FORMATS
+    tags: tuple[str, ...] = ()
+    jobs: int = 0
+    force: bool = False
+    draft: bool = False  # preview: fuzzy entries shown, every page marked as a draft
+    outdir: Path | None = None  # preview builds go elsewhere than the site
+
+
+# ---------------------------------------------------------------- fingerprints
+
+
+def _tool_versions() -> dict[str, str]:
+    versions = {}
+    for name in TOOL_DISTRIBUTIONS:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    versions["python"] = sys.version.split()[0]
+    return versions
+
+
+def _files_under(directory: Path) -> Iterable[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith((".mo", ".pyc"))
+                  and not any(part.startswith(".") for part in p.relative_to(directory).parts))
+
+
+def edition_inputs(project: Project, tag: str) -> list[Path]:
+    """Every file whose change can change an edition of `tag`."""
+    registry = project.registry()
+    lang = registry.get(tag)
+    inputs = [project.confdir / "conf.py", project.registry_path]
+    inputs += _files_under(project.srcdir)
+    inputs += [p for p in _files_under(project.catalogdir(tag)) if p.suffix == ".po"]
+    for fallback in lang.interface_chain[1:]:
+        ui = project.catalogdir(fallback) / "sphinx.po"
+        if ui.is_file():
+            inputs.append(ui)
+    inputs += [p for p in _files_under(PACKAGE_ROOT / "scripts") if p.suffix in {".py", ".html", ".css", ".js", ".svg", ".toml"}]
+    return inputs
+
+
+def fingerprint(project: Project, tag: str, fmt: str, options: BuildOptions) -> str:
+    digest = hashlib.sha256()
+    for path in edition_inputs(project, tag):
+        digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path).encode())
+        digest.update(b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    context = {"tag": tag, "format": fmt, "version": project.version, "draft": options.draft,
+               "tools": _tool_versions(), "epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}
+    digest.update(json.dumps(context, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _state_path(project: Project, tag: str) -> Path:
+    return project.builddir / "state" / f"{tag}.json"
+
+
+def _load_state(project: Project, tag: str) -> dict[str, Any]:
+    try:
+        return json.loads(_state_path(project, tag).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_state(project: Project, tag: str, state: dict[str, Any]) -> None:
+    write_atomic(_state_path(project, tag), json.dumps(state, indent=2, sort_keys=True).encode())
+
+
+# ---------------------------------------------------------------- atomic outputs
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def copy_atomic(source: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def replace_tree(staged: Path, dest: Path) -> None:
+    """Put a complete directory in place of `dest`; the old one stays until the new one is there."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.new."))
+    shutil.rmtree(fresh)
+    shutil.copytree(staged, fresh)
+    old = dest.parent / f".{dest.name}.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if dest.exists():
+        os.replace(dest, old)
+    os.replace(fresh, dest)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- one edition (worker process)
+
+
+def _sphinx_env(project: Project) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_ROOT), env.get("PYTHONPATH", "")]))
+    if "SOURCE_DATE_EPOCH" not in env and (stamp := commit_timestamp(project.root)) is not None:
+        env["SOURCE_DATE_EPOCH"] = str(stamp)
+    env.setdefault("POLICY_VERSION", project.version)
+    return env
+
+
+def _run_sphinx(project: Project, tag: str, builder: str, outdir: Path, options: BuildOptions,
+                freshenv: bool) -> list[str]:
+    """One Sphinx builder in this process; returns the warnings (empty = success)."""
+    import io  # noqa: PLC0415
+
+    from sphinx.application import Sphinx  # noqa: PLC0415
+    from sphinx.util.console import nocolor  # noqa: PLC0415
+    from sphinx.util.docutils import docutils_namespace, patch_docutils  # noqa: PLC0415
+
+    nocolor()
+
+    overrides: dict[str, Any] = {"language": tag}
+    tags: list[str] = []
+    if options.draft:
+        overrides["gettext_allow_fuzzy_translations"] = True
+        tags.append("draft")
+    warnings = io.StringIO()
+    status = io.StringIO()
+    with patch_docutils(project.confdir), docutils_namespace():
+        app = Sphinx(project.srcdir, project.confdir, outdir, project.doctreedir(tag), builder,
+                     confoverrides=overrides, status=status, warning=warnings, freshenv=freshenv,
+                     warningiserror=True, tags=tags)
+        app.build()
+    lines = [line for line in warnings.getvalue().splitlines() if line.strip()]
+    if app.statuscode and not lines:
+        lines = [f"sphinx {builder} builder failed (exit status {app.statuscode})"]
+    return lines
+
+
+def _latex_problems(log_path: Path) -> list[str]:
+    if not log_path.is_file():
+        return [f"{log_path}: xelatex wrote no log"]
+    text = log_path.read_text(encoding="utf-8", errors="replace")
+    missing = sorted(set(MISSING_CHARACTER_RE.findall(text)))
+    return [f"{display_path(log_path)}: [pdf-missing-glyph] {m} — use characters the edition's fonts "
+            "cover, or add a font that has them (latex_elements['fontpkg'])" for m in missing]
+
+
+def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionResult:
+    """Build the requested formats of one language. Runs inside a worker process."""
+    started = time.monotonic()
+    result = EditionResult(tag=tag)
+    state = _load_state(project, tag)
+    formats = [f for f in FORMATS if f in options.formats]
+    todo = []
+    for fmt in formats:
+        key = fingerprint(project, tag, fmt, options)
+        previous = state.get(fmt, {})
+        output = Path(previous.get("output", ""))
+        if not options.force and not options.draft and previous.get("fingerprint") == key and output.exists():
+            result.formats.append(FormatResult(fmt, "skipped", output=str(output)))
+        else:
+            todo.append((fmt, key))
+    if not todo:
+        result.seconds = time.monotonic() - started
+        return result
+
+    freshenv = bool(state.get("failed")) or options.force
+    work = project.builddir / "work" / tag
+    dist = project.distdir
+    site = options.outdir or project.sitedir
+    epoch = int(os.environ["SOURCE_DATE_EPOCH"]) if os.environ.get("SOURCE_DATE_EPOCH") else None
+    latexmk: subprocess.Popen[bytes] | None = None
+    latex_started = 0.0
+    todo_formats = [fmt for fmt, _ in todo]
+    keys = dict(todo)
+    any_failed = False
+
+    def finish(fmt: str, status: str, t0: float, output: str = "", problems: list[str] | None = None) -> None:
+        nonlocal any_failed
+        result.formats.append(FormatResult(fmt, status, time.monotonic() - t0, output, problems or []))
+        if status == "built":
+            state[fmt] = {"fingerprint": keys[fmt], "output": output}
+        else:
+            any_failed = True
+            state.pop(fmt, None)
+
+    # HTML first: it reads the sources; the other builders reuse the pickled environment.
+    order = [f for f in ("html", "pdf", "epub") if f in todo_formats]
+    for fmt in order:
+        t0 = time.monotonic()
+        try:
+            if fmt == "html":
+                staged = work / "html"
+                problems = _run_sphinx(project, tag, "html", staged, options, freshenv)
+                freshenv = False
+                if problems:
+                    finish(fmt, "failed", t0, problems=problems)
+                    continue
+                replace_tree(staged, site / tag)
+                finish(fmt, "built", t0, str(site / tag / "index.html"))
+            elif fmt == "pdf":
+                latex_dir = work / "latex"
+                problems = _run_sphinx(project, tag, "latex", latex_dir, options, freshenv)
+                freshenv = False
+                if problems:
+                    finish(fmt, "failed", t0, problems=problems)
+                    continue
+                latex_started = t0
+                latexmk = subprocess.Popen(
+                    ["make", "-C", str(latex_dir), "all-pdf", "LATEXMKOPTS=-silent",
+                     "LATEXOPTS=-interaction=nonstopmode -halt-on-error -file-line-error"],
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            elif fmt == "epub":
+                epub_dir = work / "epub"
+                shutil.rmtree(epub_dir, ignore_errors=True)  # stale files would enter the EPUB
+                problems = _run_sphinx(project, tag, "epub", epub_dir, options, freshenv)
+                freshenv = False
+                if problems:
+                    finish(fmt, "failed", t0, problems=problems)
+                    continue
+                built = epub_dir / f"politica-datos-abiertos-{tag}.epub"
+                dest = dist / project.dist_name(tag, "epub")
+                repack_target = dest if not options.draft else work / dest.name
+                from scripts.archives import repack_epub  # noqa: PLC0415
+
+                repack_epub(built, repack_target, epoch)
+                finish(fmt, "built", t0, str(repack_target))
+        except Exception as exc:  # noqa: BLE001 - one broken edition must not stop the report
+            finish(fmt, "failed", t0, problems=[f"{type(exc).__name__}: {exc}"])
+
+    if latexmk is not None:
+        output, _ = latexmk.communicate()
+        latex_dir = work / "latex"
+        pdf = latex_dir / f"politica-datos-abiertos-{tag}.pdf"
+        problems = _latex_problems(latex_dir / f"politica-datos-abiertos-{tag}.log")
+        if latexmk.returncode != 0 or not pdf.is_file():
+            tail = output.decode("utf-8", "replace").strip().splitlines()[-15:]
+            finish("pdf", "failed", latex_started, problems=[*problems, "xelatex failed:", *tail])
+        elif problems:
+            finish("pdf", "failed", latex_started, problems=problems)
+        else:
+            dest = dist / project.dist_name(tag, "pdf")
+            copy_atomic(pdf, dest)
+            finish("pdf", "built", latex_started, str(dest))
+
+    state["failed"] = any_failed
+    _save_state(project, tag, state)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+# ---------------------------------------------------------------- the matrix (orchestrator)
+
+
+def _run_worker(project: Project, tag: str, options: BuildOptions) -> EditionResult:
+    log_dir = project.builddir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    result_file = log_dir / f"{tag}.result.json"
+    result_file.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "scripts", "--root", str(project.root), "build-edition", tag,
+               "--formats", ",".join(options.formats), "--result", str(result_file)]
+    if options.force:
+        command.append("--force")
+    if options.draft:
+        command.append("--draft")
+    if options.outdir:
+        command += ["--outdir", str(options.outdir)]
+    log_path = log_dir / f"{tag}.log"
+    started = time.monotonic()
+    with log_path.open("wb") as log:
+        done = subprocess.run(command, cwd=PACKAGE_ROOT, env=_sphinx_env(project), stdout=log,
+                              stderr=subprocess.STDOUT, check=False)
+    try:
+        data = json.loads(result_file.read_text(encoding="utf-8"))
+        result = EditionResult(tag=data["tag"], seconds=data["seconds"], log=str(log_path),
+                               formats=[FormatResult(**f) for f in data["formats"]])
+    except (OSError, ValueError, KeyError):
+        tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-20:]
+        result = EditionResult(tag=tag, seconds=time.monotonic() - started, log=str(log_path), formats=[
+            FormatResult(fmt, "failed", problems=[f"worker exited with status {done.returncode}", *tail])
+            for fmt in options.formats])
+    return result
+
+
+def build_matrix(project: Project, options: BuildOptions,
+                 progress: Callable[[str, EditionResult | None], None] | None = None) -> list[EditionResult]:
+    """Build every requested edition; returns one result per language, in registry order."""
+    registry = project.registry()
+    tags = list(options.tags) or registry.tags
+    for tag in tags:
+        registry.get(tag)  # unknown tag: PipelineError naming the registered ones
+    jobs = options.jobs or os.cpu_count() or 1
+    results: dict[str, EditionResult] = {}
+
+    def one(tag: str) -> EditionResult:
+        if progress:
+            progress(tag, None)
+        res = _run_worker(project, tag, options)
+        if progress:
+            progress(tag, res)
+        return res
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tags)))) as pool:
+        for tag, res in zip(tags, pool.map(one, tags), strict=True):
+            results[tag] = res
+    return [results[tag] for tag in tags]
+
+
+def summarize(results: list[EditionResult]) -> tuple[str, bool]:
+    lines = []
+    ok = True
+    for res in results:
+        cells = ", ".join(f"{f.format} {f.status}" + (f" {f.seconds:.1f}s" if f.status == "built" else "")
+                          for f in res.formats)
+        lines.append(f"  {res.tag:<6} {cells}")
+        for f in res.formats:
+            if f.status == "failed":
+                ok = False
+                lines.append(f"    {res.tag} {f.format} FAILED (log: {res.log})")
+                lines.extend(f"      {p}" for p in f.problems[:25])
+    failed = [f"{r.tag}/{f.format}" for r in results for f in r.formats if f.status == "failed"]
+    lines.append("all editions built" if ok else f"FAILED: {', '.join(failed)}")
+    return "\n".join(lines), ok
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(v.strip() for v in value.split(",") if v.strip())
+    bad = [v for v in chosen if v not in FORMATS]
+    if bad:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(bad)} (choose from {', '.join(FORMATS)})")
+    return chosen
+
+
+def _add_build_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", action="append", default=[], metavar="TAG",
+                        help="build only this language (repeatable; default: every registered one)")
+    parser.add_argument("--formats", type=_formats, default=FORMATS, help="comma-separated: html,epub,pdf")
+    parser.add_argument("--jobs", "-j", type=int, default=0, help="languages built at once (default: cores)")
+    parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Build every edition (site, PDF, EPUB) of every registered language."""
+    project = Project(Path(args.root)) if args.root else Project.discover()
+    options = BuildOptions(formats=args.formats, tags=tuple(args.lang), jobs=args.jobs, force=args.force)
+    started = time.monotonic()
+
+    def progress(tag: str, res: EditionResult | None) -> None:
+        if res is None:
+            print(f"[{time.monotonic() - started:6.1f}s] {tag}: building", flush=True)
+        else:
+            state = "FAILED" if res.failed else "done"
+            print(f"[{time.monotonic() - started:6.1f}s] {tag}: {state}", flush=True)
+
+    results = build_matrix(project, options, progress)
+    from scripts.site import assemble_site  # noqa: PLC0415
+
+    assemble_site(project)
+    text, ok = summarize(results)
+    print(text)
+    print(f"site: {display_path(project.sitedir / 'index.html')}  downloads: {display_path(project.distdir)}"
+          f"  ({time.monotonic() - started:.1f}s)")
+    return 0 if ok else 1
+
+
+def _add_edition_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("tag")
+    parser.add_argument("--formats", type=_formats, default=FORMATS)
+    parser.add_argument("--result", type=Path, required=True)
+    parser.add_argument("--force", action="store_true")
+    parser.add_argument("--draft", action="store_true")
+    parser.add_argument("--outdir", type=Path, default=None)
+
+
+def run_edition(args: argparse.Namespace) -> int:
+    """(internal) Build one language's editions in this process; the matrix runs one per language."""
+    project = Project(Path(args.root)) if args.root else Project.discover()
+    options = BuildOptions(formats=args.formats, tags=(args.tag,), force=args.force, draft=args.draft,
+                           outdir=args.outdir)
+    try:
+        result = build_edition(project, args.tag, options)
+    except PipelineError as exc:
+        result = EditionResult(args.tag, [FormatResult(f, "failed", problems=[str(d) for d in exc.diagnostics])
+                                          for f in options.formats])
+    write_atomic(args.result, json.dumps(asdict(result), indent=2).encode())
+    return 1 if result.failed else 0
+
+
+COMMANDS = {
+    "build": (_add_build_arguments, run_build),
+    "build-edition": (_add_edition_arguments, run_edition),
+}
+
+__all__ = ["BuildOptions", "Diagnostic", "EditionResult", "build_edition", "build_matrix", "fingerprint"]

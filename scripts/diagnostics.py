@@ -1,0 +1,48 @@
+"""One shape for every problem the pipeline reports to a person.
+
+`path:line: [code] what is wrong — how to fix it` is the format editors, CI logs and
+translators' terminals all understand; every module reports through it so that a code is
+documented once (CONTRIBUTING.md) and can be searched for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    code: str
+    message: str
+    hint: str = ""
+    severity: str = "error"  # "error" fails the command; "warning" is reported only
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: [{self.code}] {self.message}"
+        return f"{text} — {self.hint}" if self.hint else text
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class PipelineError(Exception):
+    """An error a person must act on; carries one or more diagnostics."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic) -> None:
+        self.diagnostics = [diagnostics] if isinstance(diagnostics, Diagnostic) else diagnostics
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+def display_path(path: Path | str, root: Path | None = None) -> str:
+    """A path as short as it can be while still being found from the project root."""
+    p = Path(path)
+    base = root or Path.cwd()
+    try:
+        return str(p.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(p)

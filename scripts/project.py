@@ -1,0 +1,116 @@
+"""Where a project's parts live, and which version it is.
+
+The repository and every test fixture share one layout (conf.py at the root, source/, locale/,
+build/, dist/), so every command takes a Project instead of assuming the current directory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from scripts.languages import REGISTRY_NAME, Registry, load_registry
+
+DIST_STEM = "politica-datos-abiertos"
+SEMVER_TAG_RE = re.compile(r"^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$")
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def discover(cls, start: Path | None = None) -> Project:
+        """The nearest directory at or above `start` holding conf.py and locale/languages.toml."""
+        here = (start or Path.cwd()).resolve()
+        for candidate in (here, *here.parents):
+            if (candidate / "conf.py").is_file() and (candidate / "locale" / REGISTRY_NAME).is_file():
+                return cls(candidate)
+        return cls(here)
+
+    @property
+    def confdir(self) -> Path:
+        return self.root
+
+    @property
+    def srcdir(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def localedir(self) -> Path:
+        return self.root / "locale"
+
+    @property
+    def registry_path(self) -> Path:
+        return self.localedir / REGISTRY_NAME
+
+    @property
+    def builddir(self) -> Path:
+        return Path(os.environ.get("POLICY_BUILD_DIR", self.root / "build"))
+
+    @property
+    def distdir(self) -> Path:
+        return Path(os.environ.get("POLICY_DIST_DIR", self.root / "dist"))
+
+    @property
+    def sitedir(self) -> Path:
+        return self.builddir / "site"
+
+    @property
+    def potdir(self) -> Path:
+        return self.builddir / "gettext"
+
+    def doctreedir(self, tag: str) -> Path:
+        return self.builddir / "doctrees" / tag
+
+    def catalogdir(self, tag: str) -> Path:
+        return self.localedir / tag / "LC_MESSAGES"
+
+    def registry(self) -> Registry:
+        return load_registry(self.registry_path)
+
+    @cached_property
+    def version(self) -> str:
+        return project_version(self.root)
+
+    def dist_name(self, tag: str, suffix: str) -> str:
+        return f"{DIST_STEM}-{self.version}-{tag}.{suffix}"
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def project_version(root: Path) -> str:
+    """The version from git, never from a hand-edited number.
+
+    At a tag vX.Y.Z: "X.Y.Z". After it: "X.Y.Z-N-gHASH" (git describe). With no tag yet:
+    "0.0.0-N-gHASH". Outside git: "0.0.0" (fixture projects, tarballs). POLICY_VERSION
+    overrides everything, for builds of an exported tree.
+    """
+    if override := os.environ.get("POLICY_VERSION"):
+        return override
+    described = _git(root, "describe", "--tags", "--match", "v[0-9]*", "--abbrev=7")
+    if described:
+        return described[1:]
+    head = _git(root, "rev-parse", "--short=7", "HEAD")
+    count = _git(root, "rev-list", "--count", "HEAD")
+    if head and count:
+        return f"0.0.0-{count}-g{head}"
+    return "0.0.0"
+
+
+def commit_timestamp(root: Path) -> int | None:
+    """SOURCE_DATE_EPOCH if set, else HEAD's commit time: dates that do not change per run."""
+    if env := os.environ.get("SOURCE_DATE_EPOCH"):
+        return int(env)
+    stamp = _git(root, "log", "-1", "--format=%ct")
+    return int(stamp) if stamp else None

@@ -1,0 +1,188 @@
+"""Per-edition configuration, applied in config-inited from the language registry.
+
+conf.py is evaluated before Sphinx applies ``-D language=...``, so nothing that depends on the
+language can live there. This module reads the registry entry of ``config.language`` and sets
+what differs between editions: titles (translated through the catalogs, like any other text),
+dates (formatted with a locale Babel knows), LaTeX language, EPUB identity, file names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Any
+
+import babel
+from babel.dates import format_date
+from babel.messages.pofile import read_po
+from sphinx.application import Sphinx
+from sphinx.builders.latex import LaTeXBuilder
+from sphinx.builders.latex.util import ExtBabel
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+from scripts.diagnostics import PipelineError
+from scripts.languages import Language, Registry
+from scripts.project import DIST_STEM, Project, commit_timestamp
+
+logger = logging.getLogger(__name__)
+
+# Conf values whose Spanish text each edition shows translated (title page, EPUB metadata,
+# HTML <title>). Their translation is looked up by msgid in the edition's root-document catalog.
+TRANSLATED_CONF_VALUES = ("project", "policy_subtitle")
+
+
+def registry_of(app: Sphinx) -> tuple[Project, Registry]:
+    project = Project(Path(app.confdir))
+    try:
+        return project, project.registry()
+    except PipelineError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def edition_language(app: Sphinx, config: Config) -> Language:
+    _, registry = registry_of(app)
+    tag = config.language or registry.source.tag
+    try:
+        return registry.get(tag)
+    except PipelineError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def catalog_translations(catalog_dir: Path, docname: str, msgids: list[str], allow_fuzzy: bool) -> dict[str, str]:
+    """Translations of `msgids` found in one document's catalog (missing -> not in the result)."""
+    po_path = catalog_dir / f"{docname}.po"
+    if not po_path.is_file():
+        return {}
+    try:
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
+    except Exception:  # a broken catalog is reported by `check`; the title falls back to Spanish
+        return {}
+    found = {}
+    for msgid in msgids:
+        message = catalog.get(msgid)
+        if message is None or not message.string or (message.fuzzy and not allow_fuzzy):
+            continue
+        found[msgid] = message.string
+    return found
+
+
+def babel_locale_for(lang: Language, registry: Registry) -> str:
+    """A locale Babel/CLDR knows, for dates: the language's own, else its interface fallback's."""
+    for tag in lang.interface_chain:
+        candidate = registry.get(tag).date_locale or tag
+        try:
+            babel.Locale.parse(candidate)
+        except (babel.UnknownLocaleError, ValueError):
+            continue
+        return candidate
+    return registry.source.date_locale or registry.source.tag
+
+
+def edition_date(root: Path) -> dt.date:
+    stamp = commit_timestamp(root)
+    return dt.datetime.fromtimestamp(stamp if stamp is not None else time.time(), dt.UTC).date()
+
+
+def apply_edition_config(app: Sphinx, config: Config) -> None:
+    project, registry = registry_of(app)
+    lang = edition_language(app, config)
+    tag = lang.tag
+    config.language = tag
+
+    # Absolute locale dirs: Sphinx resolves them against srcdir for catalogs but against the
+    # current directory for translations.js.
+    srcdir = Path(app.srcdir)
+    config.locale_dirs = [str((srcdir / d).resolve()) for d in config.locale_dirs]
+
+    if not config.version:
+        config.version = project.version
+    if not config.release:
+        config.release = config.version
+
+    spanish: dict[str, str] = {name: getattr(config, name) for name in TRANSLATED_CONF_VALUES}
+    translated = spanish
+    if not lang.source:
+        found = catalog_translations(
+            project.catalogdir(tag), config.root_doc, list(spanish.values()),
+            bool(config.gettext_allow_fuzzy_translations))
+        translated = {name: found.get(text, text) for name, text in spanish.items()}
+    title = translated["project"]
+    config.project = title
+    config.policy_subtitle = translated["policy_subtitle"]
+    config.policy_title_translated = title != spanish["project"] or lang.source
+
+    date_locale = babel_locale_for(lang, registry)
+    config.policy_date_locale = date_locale
+    config.today = format_date(edition_date(project.root), format="long", locale=date_locale)
+
+    config.html_title = title
+    config.html_short_title = title
+
+    basename = f"{DIST_STEM}-{tag}"
+    config.latex_documents = [(config.root_doc, f"{basename}.tex", title, config.author, "manual")]
+    config.policy_latex_language = lang.latex_language
+    elements: dict[str, Any] = dict(config.latex_elements)
+    elements.setdefault("preamble", "")
+    # Log every glyph the fonts lack ("Missing character"); the build matrix turns that into a
+    # failure, because a missing glyph otherwise vanishes silently from the PDF.
+    elements["preamble"] = "\\tracinglostchars=2\n" + elements["preamble"]
+    elements.setdefault("papersize", "letterpaper")
+    elements.setdefault("pointsize", "11pt")
+    config.latex_elements = elements
+
+    config.epub_basename = basename
+    config.epub_title = title
+    config.epub_author = config.author
+    config.epub_publisher = config.policy_publisher or config.author
+    if config.policy_license:
+        config.epub_copyright = f"{config.copyright}. {config.policy_license} {config.policy_license_url}".strip()
+    else:
+        config.epub_copyright = config.copyright
+    config.epub_language = tag
+    config.epub_description = translated["policy_subtitle"]
+    # epub_uid is an XML id and the toc.ncx dtb:uid; epubcheck wants it equal to dc:identifier.
+    config.epub_uid = basename
+    config.epub_identifier = basename
+
+    config.html_context = {
+        **config.html_context,
+        "policy_language": lang,
+        "policy_registry": registry,
+        "policy_version": config.version,
+        "policy_subtitle": translated["policy_subtitle"],
+        "policy_license": config.policy_license,
+        "policy_license_url": config.policy_license_url,
+        "policy_date": config.today,
+    }
+
+
+class EditionLaTeXBuilder(LaTeXBuilder):
+    """LaTeX builder that hyphenates and labels in the registry's LaTeX language.
+
+    Sphinx asks Babel about ``config.language`` itself; for nhe, yua or tzo it knows nothing,
+    falls back to English and warns. The registry says which language LaTeX should use instead
+    (Spanish for the Indigenous editions), so that is what Babel/polyglossia are told.
+    """
+
+    def init_babel(self) -> None:
+        code = self.config.policy_latex_language or self.config.language
+        self.babel = ExtBabel(code, not self.context["babel"])
+        if not self.babel.is_supported_language():
+            logger.warning("LaTeX knows no language %r (latex_language in languages.toml)", code,
+                           type="policy", subtype="latex_language")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    for name, default in (("policy_subtitle", ""), ("policy_publisher", ""), ("policy_license", ""),
+                          ("policy_license_url", ""), ("policy_repository", ""),
+                          ("policy_latex_language", ""), ("policy_date_locale", ""),
+                          ("policy_title_translated", True)):
+        app.add_config_value(name, default, "env")
+    app.add_builder(EditionLaTeXBuilder, override=True)
+    # Early (priority < 500) so that other handlers see the edition's final settings.
+    app.connect("config-inited", apply_edition_config, priority=100)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
