@@ -16,6 +16,7 @@ from scripts.diagnostics import PipelineError
 
 COMMAND_MODULES = (
     "scripts.build",
+    "scripts.catalogs",
 )
 
 
