@@ -25,6 +25,7 @@ from scripts.catalogs import (
     catalog_lock,
     docname_of,
     extract,
+    first_difference,
     language_of_path,
     nplurals,
     project_from,
@@ -164,18 +165,20 @@ def _show(item: object) -> str:
     return repr(item)
 
 
+def _is_letter(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LM"
+
+
 def _apostrophe_words(text: str, wrong: str) -> list[str]:
+    """Words in which one of the `wrong` marks stands between letters."""
     words = []
     for match in re.finditer(f"[{re.escape(wrong)}]", text):
         i = match.start()
-        before = text[i - 1] if i else ""
-        after = text[i + 1] if i + 1 < len(text) else ""
-        if before and after and unicodedata.category(before)[0] in "LM" and unicodedata.category(after)[0] == "L":
-            start = i
-            while start and unicodedata.category(text[start - 1])[0] in "LM" or (start and text[start - 1] in _MARKS):
+        if 0 < i < len(text) - 1 and _is_letter(text[i - 1]) and _is_letter(text[i + 1]):
+            start, end = i, i + 1
+            while start and (_is_letter(text[start - 1]) or text[start - 1] in _MARKS):
                 start -= 1
-            end = i + 1
-            while end < len(text) and (unicodedata.category(text[end])[0] in "LM" or text[end] in _MARKS):
+            while end < len(text) and (_is_letter(text[end]) or text[end] in _MARKS):
                 end += 1
             words.append(text[start:end])
     return words
@@ -364,7 +367,6 @@ def check_file(path: Path, registry: Registry, root: Path | None = None, *, wrap
     if wrapping:
         canonical = pofile.dumps(catalog)
         if canonical != text:
-            from scripts.catalogs import first_difference
             found.append(Diagnostic(shown, first_difference(text, canonical), "po-wrap",
                                     "not in the canonical gettext form (msgcat's wrapping at 79 columns)",
                                     f"run `python -m scripts check --fix {shown}`", "warning"))

@@ -173,8 +173,9 @@ def parse_registry(text: str, path: Path) -> Registry:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else (len(text.splitlines()) if "end of document" in str(exc) else 0)
         raise PipelineError(Diagnostic(
-            shown, int(match.group(1)) if match else 0, "registry-syntax",
+            shown, line, "registry-syntax",
             f"not valid TOML: {exc}",
             "fix the syntax (compare with the other entries), or restore the file with "
             "`git checkout -- locale/languages.toml`")) from None

@@ -15,6 +15,7 @@ u8_width_linebreaks for a UTF-8, non-CJK encoding.
 from __future__ import annotations
 
 import bisect
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -61,58 +62,81 @@ def text_width(text: str) -> int:
     return sum(w for w in map(char_width, text) if w > 0)
 
 
-def possible_breaks(text: str) -> list[int]:
-    """For each character, MANDATORY, POSSIBLE or PROHIBITED break before it (UAX #14)."""
-    result = [PROHIBITED] * len(text)
+def _class_set(*wanted: int) -> str:
+    """A regex character class body for the code points of the `wanted` line-breaking classes."""
+    starts, values = _tables.CLASS_STARTS, _tables.CLASS_VALUES
+    parts = []
+    for i, value in enumerate(values):
+        if value in wanted:
+            first = starts[i]
+            last = starts[i + 1] - 1 if i + 1 < len(starts) else 0x10FFFF
+            parts.append(re.escape(chr(first)) if first == last else f"{re.escape(chr(first))}-{re.escape(chr(last))}")
+    return "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _word_re() -> re.Pattern[str]:
+    # An alphabetic character followed by alphabetic characters and combining marks: no break can
+    # fall inside such a run (AL x AL is prohibited, X CM is X), so the algorithm below steps over
+    # whole words instead of single characters.
+    return re.compile(f"[{_class_set(AL)}][{_class_set(AL, CM)}]*")
+
+
+def _units(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word run or single other character, in order."""
+    units: list[tuple[int, int]] = []
+    pos = 0
+    for match in _word_re().finditer(text):
+        start, end = match.span()
+        units.extend((i, i + 1) for i in range(pos, start))
+        units.append((start, end))
+        pos = end
+    units.extend((i, i + 1) for i in range(pos, len(text)))
+    return units
+
+
+def _unit_breaks(text: str, units: list[tuple[int, int]]) -> list[int]:
+    """MANDATORY, POSSIBLE or PROHIBITED before each unit (UAX #14 as libunistring applies it)."""
+    result = [PROHIBITED] * len(units)
     prev_prop = BK      # class of the previous character
     last_prop = BK      # class of the last character that is not a space
     seen_space = False  # a space since the last non-space character
     ri_count = 0
-    for i, ch in enumerate(text):
-        prop = line_class(ch)
+    for u, (start, _end) in enumerate(units):
+        prop = line_class(text[start])
         if prop in (BK, LF, CR):
-            result[i] = MANDATORY
+            result[u] = MANDATORY
             prev_prop = prop
             last_prop = BK
             seen_space = False
         else:
             if prop == SP:
-                result[i] = PROHIBITED
                 seen_space = True
             elif prop == ZW:
-                result[i] = PROHIBITED
                 last_prop = ZW
                 seen_space = False
             elif prop in (CM, ZWJ):
                 if last_prop == BK:
-                    result[i] = PROHIBITED
                     last_prop = AL
                     seen_space = False
                 elif last_prop == ZW or seen_space:
-                    result[i] = POSSIBLE
+                    result[u] = POSSIBLE
                     last_prop = AL
                     seen_space = False
-                else:
-                    result[i] = PROHIBITED
             else:
-                if last_prop == BK:
-                    result[i] = PROHIBITED
+                if last_prop == BK or prev_prop == ZWJ:
+                    pass
                 elif last_prop == ZW:
-                    result[i] = POSSIBLE
-                elif prev_prop == ZWJ:
-                    result[i] = PROHIBITED
+                    result[u] = POSSIBLE
                 elif last_prop == RI and prop == RI:
-                    result[i] = POSSIBLE if (seen_space or ri_count % 2 == 0) else PROHIBITED
+                    if seen_space or ri_count % 2 == 0:
+                        result[u] = POSSIBLE
                 elif prev_prop == HL_BA:
-                    result[i] = PROHIBITED
+                    pass
                 else:
                     rule = _PAIRS[last_prop][prop]
-                    if rule == _D:
-                        result[i] = POSSIBLE
-                    elif rule == _I:
-                        result[i] = POSSIBLE if seen_space else PROHIBITED
-                    else:
-                        result[i] = PROHIBITED
+                    if rule == _D or (rule == _I and seen_space):
+                        result[u] = POSSIBLE
                 last_prop = prop
                 seen_space = False
             prev_prop = HL_BA if (prev_prop == HL and prop in (HY, BA)) else prop
@@ -120,39 +144,48 @@ def possible_breaks(text: str) -> list[int]:
     return result
 
 
+def possible_breaks(text: str) -> list[int]:
+    """For each character, MANDATORY, POSSIBLE or PROHIBITED break before it (UAX #14)."""
+    result = [PROHIBITED] * len(text)
+    units = _units(text)
+    for (start, _end), kind in zip(units, _unit_breaks(text, units), strict=True):
+        result[start] = kind
+    return result
+
+
 def width_breaks(text: str, width: int, start_column: int, overrides: list[int] | None = None) -> list[int]:
     """Breaks that keep every line of `text` within `width` columns, as libunistring chooses them.
 
-    Returns, per character, POSSIBLE where a line break is to be inserted before it. The first
+    Returns, per character, POSSIBLE where a line break is to be inserted before it (MANDATORY
+    where the text itself breaks, PROHIBITED elsewhere). The first
     line starts at `start_column`; a piece too long for any line is left overlong.
     """
-    breaks = possible_breaks(text)
+    units = _units(text)
+    kinds = _unit_breaks(text, units)
+    result = [PROHIBITED] * len(text)
     last_p = -1
     last_column = start_column
     piece_width = 0
-    for i, ch in enumerate(text):
-        if overrides is not None and overrides[i] != UNDEFINED:
-            breaks[i] = overrides[i]
-        here = breaks[i]
-        if here in (POSSIBLE, MANDATORY) and last_p >= 0 and last_column + piece_width > width:
-            breaks[last_p] = POSSIBLE
+    for (start, end), here in zip(units, kinds, strict=True):
+        if overrides is not None and overrides[start] != UNDEFINED:
+            here = overrides[start]
+        if here != PROHIBITED and last_p >= 0 and last_column + piece_width > width:
+            result[last_p] = POSSIBLE
             last_column = 0
         if here == MANDATORY:
+            result[start] = MANDATORY
             last_p = -1
             last_column = 0
             piece_width = 0
         else:
             if here == POSSIBLE:
-                last_p = i
+                last_p = start
                 last_column += piece_width
                 piece_width = 0
-            breaks[i] = PROHIBITED
-            w = char_width(ch)
-            if w > 0:
-                piece_width += w
+            piece_width += text_width(text[start:end]) if end - start > 1 else max(char_width(text[start]), 0)
     if last_p >= 0 and last_column + piece_width > width:
-        breaks[last_p] = POSSIBLE
-    return breaks
+        result[last_p] = POSSIBLE
+    return result
 
 
 def _regenerate(target: Path) -> None:

@@ -138,10 +138,6 @@ def apply_edition_config(app: Sphinx, config: Config) -> None:
     config.epub_title = title
     config.epub_author = config.author
     config.epub_publisher = config.policy_publisher or config.author
-    if config.policy_license:
-        config.epub_copyright = f"{config.copyright}. {config.policy_license} {config.policy_license_url}".strip()
-    else:
-        config.epub_copyright = config.copyright
     config.epub_language = tag
     config.epub_description = translated["policy_subtitle"]
     # epub_uid is an XML id and the toc.ncx dtb:uid; epubcheck wants it equal to dc:identifier.
@@ -176,6 +172,30 @@ class EditionLaTeXBuilder(LaTeXBuilder):
                            type="policy", subtype="latex_language")
 
 
+def apply_rights(app: Sphinx, config: Config) -> None:
+    """Copyright and licence in the EPUB metadata and on the verso of the PDF's title page, in
+    the edition's interface language. Runs after the interface fallback (so the labels are
+    translated) and after Sphinx has replaced %Y in `copyright` (priority 800)."""
+    from sphinx.util.texescape import escape  # noqa: PLC0415
+
+    if config.policy_license:
+        config.epub_copyright = f"{config.copyright}. {config.policy_license} {config.policy_license_url}"
+    else:
+        config.epub_copyright = config.copyright
+    _ = app.translator.gettext
+    lines = [escape(f"© {config.copyright}")]
+    if config.policy_license:
+        lines.append(escape(f"{_('Text licensed under')} {config.policy_license}") + " \\\\ "
+                     + "\\url{" + config.policy_license_url + "}")
+    lines.append(escape(f"{_('Version')} {config.version} · {config.today}"))
+    page = " \\[1ex]\n".join(lines)
+    elements = dict(config.latex_elements)
+    elements["maketitle"] = (
+        "\\sphinxmaketitle\n\\thispagestyle{empty}\\null\\vfill\n"
+        "\\begin{flushleft}\\small\n" + page + "\n\\end{flushleft}\n\\clearpage\n")
+    config.latex_elements = elements
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     for name, default in (("policy_subtitle", ""), ("policy_publisher", ""), ("policy_license", ""),
                           ("policy_license_url", ""), ("policy_repository", ""),
@@ -185,4 +205,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(EditionLaTeXBuilder, override=True)
     # Early (priority < 500) so that other handlers see the edition's final settings.
     app.connect("config-inited", apply_edition_config, priority=100)
+    app.connect("config-inited", apply_rights, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,54 +1,167 @@
-"""Template context shared by every page: the editions (for the language switcher) and the
-downloads of this edition, all derived from the registry and the output contract.
+"""Template context shared by every page of the site, and the edition manifest.
 
-Site layout (scripts/site.py assembles it): ``site/<tag>/`` per edition and
-``site/descargas/`` with the PDF and EPUB files, so every link here is relative and the site
-works from any directory or host.
+Every value here is derived from the registry, the configuration and the output contract:
+the language switcher (the same page in every edition), ``<link rel="alternate" hreflang>``,
+OpenGraph metadata, the downloads (this edition's and the other languages'), the translation
+progress banner and the "Translate this page" link.
+
+Site layout (scripts/site.py assembles it): ``site/<tag>/`` per edition and ``site/descargas/``
+with the PDF and EPUB files, so every link here is relative and the site works from any
+directory or host. Absolute URLs (canonical, og:url, sitemap) need ``policy_site_url``.
+
+Download sizes are not known when the HTML is written (the PDF is built after it, and another
+language's files may not exist yet), so each one is an empty ``<span class="policy-size"
+data-policy-file="...">`` that scripts/site.py fills when it assembles the site.
+
+At the end of an HTML build, ``edition.json`` records what the site needs to know about the
+edition without running Sphinx again: its pages, title and translation progress.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+from babel.numbers import format_percent
 from sphinx.application import Sphinx
 
+from scripts.languages import Language
 from scripts.project import DIST_STEM
+from scripts.sphinxext import progress
 from scripts.sphinxext.editions import edition_language, registry_of
 
 DOWNLOADS_DIR = "descargas"
+MANIFEST = "edition.json"
+FORMATS = (("pdf", "PDF", "application/pdf"), ("epub", "EPUB", "application/epub+zip"))
+SITE_BUILDERS = ("html", "dirhtml")
+DEFAULT_TRANSLATE_URL = "{repository}/blob/HEAD/locale/{language}/LC_MESSAGES/{docname}.po"
 
 
 def dist_filename(version: str, tag: str, suffix: str) -> str:
     return f"{DIST_STEM}-{version}-{tag}.{suffix}"
 
 
+def downloads_of(version: str, tag: str, to_site: str) -> list[dict[str, str]]:
+    return [{"format": fmt, "label": label, "type": mime, "file": dist_filename(version, tag, fmt),
+             "href": posixpath.join(to_site, DOWNLOADS_DIR, dist_filename(version, tag, fmt))}
+            for fmt, label, mime in FORMATS]
+
+
+def og_locale(lang: Language) -> str:
+    return (lang.date_locale or lang.tag).replace("-", "_")
+
+
+def site_url(app: Sphinx) -> str:
+    url = (app.config.policy_site_url or "").strip()
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def translate_href(app: Sphinx, lang: Language, pagename: str, pathto: Any) -> str:
+    """Where "Translate this page" goes: the page's catalog in the repository, else the
+    translators' page of the site, else nowhere (empty)."""
+    repository = (app.config.policy_repository or "").rstrip("/")
+    if repository and not lang.source and pagename in app.env.all_docs:
+        return app.config.policy_translate_url.format(repository=repository, language=lang.tag, docname=pagename)
+    return translators_href(app, pathto)
+
+
+def translators_href(app: Sphinx, pathto: Any) -> str:
+    page = app.config.policy_translators_page
+    if page and page in app.env.all_docs:
+        return pathto(page)
+    repository = (app.config.policy_repository or "").rstrip("/")
+    return repository
+
+
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    if app.builder.name not in SITE_BUILDERS:
+        return
     _, registry = registry_of(app)
     lang = edition_language(app, app.config)
+    pathto = context["pathto"]
     # pathto(root_doc) is relative to this page; its directory is the edition's root.
-    to_root = posixpath.dirname(context["pathto"](app.config.root_doc)) or "."
+    to_root = posixpath.dirname(pathto(app.config.root_doc)) or "."
     to_site = posixpath.normpath(posixpath.join(to_root, ".."))
-    page = pagename + ".html" if app.builder.name != "dirhtml" else pagename + "/"
-    context["policy_editions"] = [
-        {
-            "tag": other.tag,
-            "autonym": other.autonym,
-            "name_es": other.name_es,
-            "href": posixpath.join(to_site, other.tag, page),
-            "current": other.tag == lang.tag,
-        }
-        for other in registry.languages
-    ]
+    page = app.builder.get_target_uri(pagename)
+    base = site_url(app)
     version = app.config.version
-    context["policy_downloads"] = [
-        {"format": fmt, "label": fmt.upper(),
-         "href": posixpath.join(to_site, DOWNLOADS_DIR, dist_filename(version, lang.tag, fmt))}
-        for fmt in ("pdf", "epub")
+
+    editions = []
+    for other in registry.languages:
+        relative = posixpath.join(to_site, other.tag, page)
+        editions.append({
+            "tag": other.tag, "autonym": other.autonym, "name_es": other.name_es,
+            "href": relative, "url": f"{base}{other.tag}/{page}" if base else relative,
+            "current": other.tag == lang.tag,
+        })
+    context["policy_editions"] = editions
+    context["policy_source_tag"] = registry.source.tag
+    context["policy_home_url"] = base or posixpath.join(to_site, "index.html")
+    context["policy_canonical_url"] = f"{base}{lang.tag}/{page}" if base else ""
+
+    context["policy_downloads"] = downloads_of(version, lang.tag, to_site)
+    context["policy_other_downloads"] = [
+        {"tag": other.tag, "autonym": other.autonym, "name_es": other.name_es,
+         "files": downloads_of(version, other.tag, to_site)}
+        for other in registry.languages if other.tag != lang.tag
     ]
     context["policy_edition_root"] = to_root
 
+    context["policy_og"] = {
+        "site_name": app.config.project,
+        "title": context.get("title") or app.config.project,
+        "description": app.config.policy_subtitle or app.config.project,
+        "locale": og_locale(lang),
+        "locale_alternates": [og_locale(o) for o in registry.languages if o.tag != lang.tag],
+    }
+
+    edition = progress.edition_progress(app.env)
+    context["policy_progress"] = None
+    if edition is not None and not edition.complete:
+        this_page = progress.document_progress(app.env, pagename) if pagename in app.env.all_docs else None
+        locale = app.config.policy_date_locale or registry.source.tag
+        context["policy_progress"] = {
+            "percent": edition.percent,
+            "text": format_percent(edition.percent / 100, locale=locale),
+            "page_complete": this_page is None or this_page.complete,
+        }
+    context["policy_translators_href"] = translators_href(app, pathto)
+    context["policy_translate_href"] = translate_href(app, lang, pagename, pathto)
+
+
+def write_manifest(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.name not in SITE_BUILDERS:
+        return
+    lang = edition_language(app, app.config)
+    edition = progress.edition_progress(app.env)
+    data = {
+        "tag": lang.tag,
+        "version": app.config.version,
+        "title": app.config.project,
+        "subtitle": app.config.policy_subtitle,
+        "site_url": site_url(app),
+        "pages": sorted(quote(app.builder.get_target_uri(name), safe="/") for name in app.env.found_docs),
+        "progress": (edition or progress.Progress(1, 1)).as_dict(),
+    }
+    path = Path(app.outdir) / MANIFEST
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def add_assets(app: Sphinx) -> None:
+    if app.builder.name in SITE_BUILDERS:
+        app.add_css_file("policy.css")
+
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("policy_site_url", "", "html", str)
+    app.add_config_value("policy_translators_page", "traducir", "html", str)
+    app.add_config_value("policy_translate_url", DEFAULT_TRANSLATE_URL, "html", str)
+    app.connect("builder-inited", add_assets)
     app.connect("html-page-context", page_context)
+    app.connect("build-finished", write_manifest)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

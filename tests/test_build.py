@@ -1,0 +1,182 @@
+"""The build matrix on a real fixture project: real Sphinx, real xelatex, real epubcheck.
+
+tests/roots/basic has es (source), en (complete) and yua (partly translated with synthetic test
+strings that carry ꞌ U+A78C, ʼ U+02BC, ’ U+2019, ' and combining marks; not Maya text).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from scripts.project import Project
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.slow
+
+VERSION = "1.2.3"  # conftest.run_cli sets POLICY_VERSION
+TAGS = ("es", "en", "yua")
+EPUBCHECK = ["java", "-jar", "/usr/share/java/epubcheck.jar"]
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def dist(project: Project, tag: str, suffix: str) -> Path:
+    return project.distdir / f"politica-datos-abiertos-{VERSION}-{tag}.{suffix}"
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_every_edition_exists(built_basic: Project) -> None:
+    for tag in TAGS:
+        assert (built_basic.sitedir / tag / "index.html").is_file()
+        assert (built_basic.sitedir / tag / "capitulo.html").is_file()
+        assert dist(built_basic, tag, "pdf").stat().st_size > 10_000
+        assert dist(built_basic, tag, "epub").stat().st_size > 5_000
+
+
+def test_chooser_lists_autonyms(built_basic: Project) -> None:
+    chooser = (built_basic.sitedir / "index.html").read_text(encoding="utf-8")
+    for tag, autonym in (("es", "Español"), ("en", "English"), ("yua", "Maaya t&#x27;aan")):
+        assert f'href="{tag}/index.html"' in chooser
+        assert autonym in chooser
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_html_lang_on_every_page(built_basic: Project, tag: str) -> None:
+    pages = sorted((built_basic.sitedir / tag).rglob("*.html"))
+    assert len(pages) >= 4
+    for page in pages:
+        head = page.read_text(encoding="utf-8")[:400]
+        assert re.search(rf'<html[^>]*\blang="{tag}"', head), page
+
+
+def test_translated_headings(built_basic: Project) -> None:
+    en = (built_basic.sitedir / "en" / "capitulo.html").read_text(encoding="utf-8")
+    assert re.search(r"<h1>Data chapter", en)
+    assert "Section with references" in en
+    yua = (built_basic.sitedir / "yua" / "capitulo.html").read_text(encoding="utf-8")
+    assert "FIXTURE-YUA capítulo t&#39;aan" in yua or "FIXTURE-YUA capítulo t'aan" in yua
+    # Untranslated text of a partial edition falls back to the Spanish source.
+    assert "Sección con referencias" in yua
+
+
+def test_indigenous_edition_interface_is_spanish_never_english(built_basic: Project) -> None:
+    page = (built_basic.sitedir / "yua" / "capitulo.html").read_text(encoding="utf-8")
+    visible = re.sub(r"<script.*?</script>|<style.*?</style>", "", page, flags=re.S)
+    for spanish in ("Anterior", "En esta página", "Saltar al contenido", "Volver arriba", "Nota"):
+        assert spanish in visible, spanish
+    attributes_and_text = " ".join(re.findall(r'aria-label="([^"]*)"', visible)
+                                   + re.findall(r">([^<>]+)<", visible))
+    for english in ("Next", "Previous", "On this page", "Skip to content", "Back to top", "Toggle",
+                    "Light mode", "Dark mode", "Made with", "Copyright", "Contents", "Note"):
+        assert not re.search(rf"\b{re.escape(english)}\b", attributes_and_text), english
+    translations = (built_basic.sitedir / "yua" / "_static" / "translations.js").read_text(encoding="utf-8")
+    assert '"Search Results": "Resultados de la búsqueda"' in translations
+
+
+def test_dates_use_a_locale_babel_knows(built_basic: Project) -> None:
+    yua = (built_basic.sitedir / "yua" / "index.html").read_text(encoding="utf-8")
+    assert "1 de enero de 2026" in yua
+    en = (built_basic.sitedir / "en" / "index.html").read_text(encoding="utf-8")
+    assert "January 1, 2026" in en
+    logs = "".join(p.read_text(encoding="utf-8", errors="replace")
+                   for p in (built_basic.builddir / "logs").glob("*.log"))
+    assert "Invalid Babel locale" not in logs
+    assert "no Babel option known" not in logs
+
+
+def test_pdf_keeps_every_glottal_mark_and_combining_character(built_basic: Project) -> None:
+    text = nfc(pdftotext(dist(built_basic, "yua", "pdf")))
+    assert "k\ua78caax" in text  # U+A78C saltillo
+    assert "a\u02bcal" in text  # U+02BC modifier letter apostrophe
+    assert "bats\u2019i" in text  # U+2019, kept as written
+    assert "t'aan" in text  # ASCII apostrophe not turned into a curly quote
+    assert nfc("a\u0331 e\u0331 \u0268\u0301") in text  # combining macron below, ɨ with acute
+
+
+def test_pdf_titles_and_spanish_typesetting_for_indigenous_edition(built_basic: Project) -> None:
+    text = pdftotext(dist(built_basic, "yua", "pdf"))
+    assert "FIXTURE-YUA título k\ua78caax" in text
+    assert "Índice general" in text  # Spanish labels, not "Contents"
+    tex = (built_basic.builddir / "work" / "yua" / "latex" / "politica-datos-abiertos-yua.tex").read_text(encoding="utf-8")
+    assert r"\setmainlanguage{spanish}" in tex
+    assert "english" not in tex.lower().split(r"\begin{document}")[0].replace("englishname", "")
+    en_tex = (built_basic.builddir / "work" / "en" / "latex" / "politica-datos-abiertos-en.tex").read_text(encoding="utf-8")
+    assert r"\setmainlanguage{english}" in en_tex
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_pdf_fonts_are_embedded(built_basic: Project, tag: str) -> None:
+    out = subprocess.run(["pdffonts", str(dist(built_basic, tag, "pdf"))], capture_output=True, text=True,
+                         check=True).stdout.splitlines()[2:]
+    assert out, "no fonts listed"
+    for row in out:
+        columns = row.split()
+        assert columns[-5] == "yes", f"font not embedded: {row}"
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_epubcheck_reports_no_error_and_no_warning(built_basic: Project, tag: str) -> None:
+    done = subprocess.run([*EPUBCHECK, str(dist(built_basic, tag, "epub"))], capture_output=True, text=True,
+                          check=False)
+    assert "0 fatals / 0 errors / 0 warnings" in done.stdout + done.stderr, done.stdout + done.stderr
+    assert done.returncode == 0
+
+
+@pytest.mark.parametrize(("tag", "title"), [("es", "Proyecto de prueba"), ("en", "Test project"),
+                                            ("yua", "FIXTURE-YUA título k\ua78caax")])
+def test_epub_metadata_per_edition(built_basic: Project, tag: str, title: str) -> None:
+    with zipfile.ZipFile(dist(built_basic, tag, "epub")) as epub:
+        names = epub.namelist()
+        assert names[0] == "mimetype" and epub.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+        opf = epub.read("content.opf").decode("utf-8")
+    assert f"<dc:language>{tag}</dc:language>" in opf
+    assert f"<dc:title>{title}</dc:title>" in opf
+    assert f">politica-datos-abiertos-{tag}</dc:identifier>" in opf
+    assert "CC BY 4.0" in opf  # the licence travels with the book (dc:rights)
+
+
+def test_second_build_skips_every_edition(built_basic: Project) -> None:
+    done = run_cli("build", root=built_basic.root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = [json.loads((built_basic.builddir / "logs" / f"{tag}.result.json").read_text()) for tag in TAGS]
+    assert all(f["status"] == "skipped" for r in results for f in r["formats"]), results
+
+
+def test_downloads_are_linked_from_every_page(built_basic: Project) -> None:
+    for tag in TAGS:
+        page = (built_basic.sitedir / tag / "capitulo.html").read_text(encoding="utf-8")
+        for suffix in ("pdf", "epub"):
+            name = f"politica-datos-abiertos-{VERSION}-{tag}.{suffix}"
+            assert f"../descargas/{name}" in page
+            assert (built_basic.sitedir / "descargas" / name).is_file()
+
+
+def test_a_failing_edition_does_not_stop_the_others(basic_project: Project) -> None:
+    broken = basic_project.catalogdir("yua") / "capitulo.po"
+    broken.write_text(broken.read_text(encoding="utf-8") + '\nmsgid "unterminated\nmsgstr ""\n', encoding="utf-8")
+    done = run_cli("build", "--formats", "html", root=basic_project.root)
+    assert done.returncode == 1
+    assert "yua html FAILED" in done.stdout
+    assert "FAILED: yua/html" in done.stdout
+    for tag in ("es", "en"):
+        assert (basic_project.sitedir / tag / "capitulo.html").is_file()
+    assert not (basic_project.sitedir / "yua").exists()
+
+
+def test_unknown_language_is_refused_with_the_registered_ones(basic_project: Project) -> None:
+    done = run_cli("build", "--lang", "tzo", root=basic_project.root)
+    assert done.returncode == 1
+    assert "[registry-unknown-language]" in done.stderr and "es, en, yua" in done.stderr
