@@ -176,6 +176,92 @@ def replace_tree(staged: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+# ---------------------------------------------------------------- progress of the matrix
+
+
+class ProgressFile:
+    """Where a worker says what it is doing, for the live view (one small JSON file per language)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.states: dict[str, dict[str, Any]] = {}
+
+    def set(self, fmt: str, state: str) -> None:
+        entry = self.states.setdefault(fmt, {})
+        now = time.time()
+        if state == "building":
+            entry["started"] = now
+        entry["state"] = state
+        entry["changed"] = now
+        write_atomic(self.path, json.dumps(self.states).encode())
+
+
+def read_progress(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+class MatrixView:
+    """Each edition and format: waiting, building, done, skipped, failed, with elapsed time.
+
+    On a terminal the table is redrawn in place; elsewhere (CI, a pipe) one plain line is printed
+    per change, so logs stay readable.
+    """
+
+    def __init__(self, project: Project, tags: list[str], formats: tuple[str, ...], stream: Any = None) -> None:
+        self.project = project
+        self.tags = tags
+        self.formats = [f for f in FORMATS if f in formats]
+        self.stream = stream or sys.stdout
+        self.live = self.stream.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
+        self.started = time.monotonic()
+        self.seen: dict[tuple[str, str], str] = {}
+        self.drawn = 0
+
+    def _snapshot(self) -> dict[tuple[str, str], tuple[str, float]]:
+        snap = {}
+        for tag in self.tags:
+            states = read_progress(self.project.builddir / "logs" / f"{tag}.progress.json")
+            for fmt in self.formats:
+                entry = states.get(fmt, {})
+                state = entry.get("state", "waiting")
+                started = entry.get("started")
+                elapsed = (entry.get("changed", time.time()) if state != "building" else time.time()) - started \
+                    if started else 0.0
+                snap[(tag, fmt)] = (state, elapsed)
+        return snap
+
+    def update(self) -> None:
+        snap = self._snapshot()
+        if self.live:
+            self._draw(snap)
+            return
+        for key, (state, elapsed) in snap.items():
+            if self.seen.get(key) != state and state != "waiting":
+                self.seen[key] = state
+                timing = f" ({elapsed:.1f}s)" if state in {"done", "failed"} else ""
+                print(f"[{time.monotonic() - self.started:6.1f}s] {key[0]} {key[1]}: {state}{timing}",
+                      file=self.stream, flush=True)
+
+    def _draw(self, snap: dict[tuple[str, str], tuple[str, float]]) -> None:
+        marks = {"waiting": "·", "building": "…", "done": "✓", "skipped": "=", "failed": "✗"}
+        lines = [f"{'':8}" + "".join(f"{fmt:<16}" for fmt in self.formats)]
+        for tag in self.tags:
+            cells = []
+            for fmt in self.formats:
+                state, elapsed = snap[(tag, fmt)]
+                text = f"{marks.get(state, '?')} {state}" + (f" {elapsed:4.1f}s" if state in {"building", "done", "failed"} else "")
+                cells.append(f"{text:<16}")
+            lines.append(f"{tag:<8}" + "".join(cells))
+        lines.append(f"elapsed {time.monotonic() - self.started:.1f}s")
+        out = ("\x1b[F" * self.drawn) + "".join(f"\x1b[2K{line}\n" for line in lines)
+        self.stream.write(out)
+        self.stream.flush()
+        self.drawn = len(lines)
+
+
 # ---------------------------------------------------------------- one edition (worker process)
 
 
@@ -231,6 +317,7 @@ def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionR
     started = time.monotonic()
     result = EditionResult(tag=tag)
     state = _load_state(project, tag)
+    progress = ProgressFile(project.builddir / "logs" / f"{tag}.progress.json")
     formats = [f for f in FORMATS if f in options.formats]
     todo = []
     for fmt in formats:
@@ -239,6 +326,7 @@ def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionR
         output = Path(previous.get("output", ""))
         if not options.force and not options.draft and previous.get("fingerprint") == key and output.exists():
             result.formats.append(FormatResult(fmt, "skipped", output=str(output)))
+            progress.set(fmt, "skipped")
         else:
             todo.append((fmt, key))
     if not todo:
@@ -259,6 +347,7 @@ def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionR
     def finish(fmt: str, status: str, t0: float, output: str = "", problems: list[str] | None = None) -> None:
         nonlocal any_failed
         result.formats.append(FormatResult(fmt, status, time.monotonic() - t0, output, problems or []))
+        progress.set(fmt, "done" if status == "built" else status)
         if status == "built":
             state[fmt] = {"fingerprint": keys[fmt], "output": output}
         else:
@@ -269,6 +358,7 @@ def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionR
     order = [f for f in ("html", "pdf", "epub") if f in todo_formats]
     for fmt in order:
         t0 = time.monotonic()
+        progress.set(fmt, "building")
         try:
             if fmt == "html":
                 staged = work / "html"
@@ -372,6 +462,8 @@ def build_matrix(project: Project, options: BuildOptions,
         registry.get(tag)  # unknown tag: PipelineError naming the registered ones
     jobs = options.jobs or os.cpu_count() or 1
     results: dict[str, EditionResult] = {}
+    for tag in tags:
+        (project.builddir / "logs" / f"{tag}.progress.json").unlink(missing_ok=True)
 
     def one(tag: str) -> EditionResult:
         if progress:
@@ -423,20 +515,34 @@ def _add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
 
 
+def run_with_view(project: Project, options: BuildOptions) -> list[EditionResult]:
+    """build_matrix with the live view of MatrixView refreshed beside it."""
+    import threading  # noqa: PLC0415
+
+    tags = list(options.tags) or project.registry().tags
+    view = MatrixView(project, tags, options.formats)
+    stop = threading.Event()
+
+    def refresh() -> None:
+        while not stop.wait(0.25 if view.live else 0.5):
+            view.update()
+
+    thread = threading.Thread(target=refresh, daemon=True)
+    thread.start()
+    try:
+        return build_matrix(project, options)
+    finally:
+        stop.set()
+        thread.join()
+        view.update()
+
+
 def run_build(args: argparse.Namespace) -> int:
     """Build every edition (site, PDF, EPUB) of every registered language."""
     project = Project(Path(args.root)) if args.root else Project.discover()
     options = BuildOptions(formats=args.formats, tags=tuple(args.lang), jobs=args.jobs, force=args.force)
     started = time.monotonic()
-
-    def progress(tag: str, res: EditionResult | None) -> None:
-        if res is None:
-            print(f"[{time.monotonic() - started:6.1f}s] {tag}: building", flush=True)
-        else:
-            state = "FAILED" if res.failed else "done"
-            print(f"[{time.monotonic() - started:6.1f}s] {tag}: {state}", flush=True)
-
-    results = build_matrix(project, options, progress)
+    results = run_with_view(project, options)
     from scripts.site import assemble_site  # noqa: PLC0415
 
     assemble_site(project)

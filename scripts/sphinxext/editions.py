@@ -188,7 +188,7 @@ def apply_rights(app: Sphinx, config: Config) -> None:
         lines.append(escape(f"{_('Text licensed under')} {config.policy_license}") + " \\\\ "
                      + "\\url{" + config.policy_license_url + "}")
     lines.append(escape(f"{_('Version')} {config.version} · {config.today}"))
-    page = " \\[1ex]\n".join(lines)
+    page = " \\\\[1ex]\n".join(lines)
     elements = dict(config.latex_elements)
     elements["maketitle"] = (
         "\\sphinxmaketitle\n\\thispagestyle{empty}\\null\\vfill\n"
