@@ -18,6 +18,10 @@ COMMAND_MODULES = (
     "scripts.build",
     "scripts.catalogs",
     "scripts.checks",
+    "scripts.release",
+    "scripts.status",
+    "scripts.preview",
+    "scripts.add_language",
 )
 
 

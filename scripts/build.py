@@ -11,6 +11,7 @@ output: results are staged and moved into place only when they are complete.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -71,6 +72,7 @@ class BuildOptions:
 # ---------------------------------------------------------------- fingerprints
 
 
+@functools.lru_cache(maxsize=1)
 def _tool_versions() -> dict[str, str]:
     versions = {}
     for name in TOOL_DISTRIBUTIONS:
@@ -90,6 +92,37 @@ def _files_under(directory: Path) -> Iterable[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(directory).parts))
 
 
+@functools.lru_cache(maxsize=8)
+def _code_inputs(confpy: Path) -> tuple[Path, ...]:
+    extension = PACKAGE_ROOT / "scripts" / "sphinxext"
+    code = [*extension.rglob("*.py"), Path(__file__).resolve(), confpy]
+    return tuple(sorted(_imported_modules(code)))
+
+
+def _imported_modules(start: list[Path]) -> set[Path]:
+    """The scripts.* modules reachable by imports from `start`: the code that shapes an edition."""
+    import ast  # noqa: PLC0415
+
+    seen: set[Path] = set()
+    queue = list(start)
+    while queue:
+        path = queue.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "scripts":
+                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names if alias.name.split(".")[0] == "scripts"]
+            for name in names:
+                base = PACKAGE_ROOT.joinpath(*name.split("."))
+                queue += [base.with_suffix(".py"), base / "__init__.py"]
+    return seen
+
+
 def edition_inputs(project: Project, tag: str) -> list[Path]:
     """Every file whose change can change an edition of `tag`."""
     registry = project.registry()
@@ -101,7 +134,9 @@ def edition_inputs(project: Project, tag: str) -> list[Path]:
         ui = project.catalogdir(fallback) / "sphinx.po"
         if ui.is_file():
             inputs.append(ui)
-    inputs += [p for p in _files_under(PACKAGE_ROOT / "scripts") if p.suffix in {".py", ".html", ".css", ".js", ".svg", ".toml"}]
+    extension = PACKAGE_ROOT / "scripts" / "sphinxext"
+    inputs += [p for p in _files_under(extension) if p.suffix in {".html", ".css", ".js", ".svg", ".toml", ".json"}]
+    inputs += [p for p in _code_inputs(project.confdir / "conf.py") if p not in inputs]
     return inputs
 
 
@@ -297,7 +332,9 @@ def _run_sphinx(project: Project, tag: str, builder: str, outdir: Path, options:
                      confoverrides=overrides, status=status, warning=warnings, freshenv=freshenv,
                      warningiserror=True, tags=tags)
         app.build()
-    lines = [line for line in warnings.getvalue().splitlines() if line.strip()]
+    from scripts.sphinx_warnings import sphinx_problems  # noqa: PLC0415
+
+    lines = sphinx_problems(warnings.getvalue(), project.root, tag)
     if app.statuscode and not lines:
         lines = [f"sphinx {builder} builder failed (exit status {app.statuscode})"]
     return lines
@@ -312,23 +349,32 @@ def _latex_problems(log_path: Path) -> list[str]:
             "cover, or add a font that has them (latex_elements['fontpkg'])" for m in missing]
 
 
+def plan_edition(project: Project, tag: str, options: BuildOptions, state: dict[str, Any] | None = None,
+                 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Which formats are up to date ([(format, output)]) and which must be built ([(format, key)])."""
+    state = _load_state(project, tag) if state is None else state
+    skipped, todo = [], []
+    for fmt in (f for f in FORMATS if f in options.formats):
+        key = fingerprint(project, tag, fmt, options)
+        previous = state.get(fmt, {})
+        output = Path(previous.get("output", ""))
+        if not options.force and not options.draft and previous.get("fingerprint") == key and output.exists():
+            skipped.append((fmt, str(output)))
+        else:
+            todo.append((fmt, key))
+    return skipped, todo
+
+
 def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionResult:
     """Build the requested formats of one language. Runs inside a worker process."""
     started = time.monotonic()
     result = EditionResult(tag=tag)
     state = _load_state(project, tag)
     progress = ProgressFile(project.builddir / "logs" / f"{tag}.progress.json")
-    formats = [f for f in FORMATS if f in options.formats]
-    todo = []
-    for fmt in formats:
-        key = fingerprint(project, tag, fmt, options)
-        previous = state.get(fmt, {})
-        output = Path(previous.get("output", ""))
-        if not options.force and not options.draft and previous.get("fingerprint") == key and output.exists():
-            result.formats.append(FormatResult(fmt, "skipped", output=str(output)))
-            progress.set(fmt, "skipped")
-        else:
-            todo.append((fmt, key))
+    skipped, todo = plan_edition(project, tag, options, state)
+    for fmt, output in skipped:
+        result.formats.append(FormatResult(fmt, "skipped", output=output))
+        progress.set(fmt, "skipped")
     if not todo:
         result.seconds = time.monotonic() - started
         return result
@@ -468,6 +514,15 @@ def build_matrix(project: Project, options: BuildOptions,
     def one(tag: str) -> EditionResult:
         if progress:
             progress(tag, None)
+        skipped, todo = plan_edition(project, tag, options)
+        if not todo:  # nothing to do: no worker, no Sphinx import
+            res = EditionResult(tag, [FormatResult(fmt, "skipped", output=out) for fmt, out in skipped])
+            progress_file = ProgressFile(project.builddir / "logs" / f"{tag}.progress.json")
+            for fmt, _ in skipped:
+                progress_file.set(fmt, "skipped")
+            if progress:
+                progress(tag, res)
+            return res
         res = _run_worker(project, tag, options)
         if progress:
             progress(tag, res)
@@ -548,9 +603,14 @@ def run_build(args: argparse.Namespace) -> int:
     assemble_site(project)
     text, ok = summarize(results)
     print(text)
+    from scripts.sphinxext.catalog_gate import unregistered_catalogs  # noqa: PLC0415
+
+    stray = unregistered_catalogs(project)
+    for diagnostic in stray:
+        print(diagnostic, file=sys.stderr)
     print(f"site: {display_path(project.sitedir / 'index.html')}  downloads: {display_path(project.distdir)}"
           f"  ({time.monotonic() - started:.1f}s)")
-    return 0 if ok else 1
+    return 0 if ok and not stray else 1
 
 
 def _add_edition_arguments(parser: argparse.ArgumentParser) -> None:

@@ -28,6 +28,7 @@ from scripts.catalogs import (
     first_difference,
     language_of_path,
     nplurals,
+    pot_files,
     project_from,
     write_atomic,
 )
@@ -89,9 +90,16 @@ _DIRECTIVE_RE = re.compile(r"\{(raw|eval-rst)\}|\.\.\s+raw::", re.IGNORECASE)
 _REMOTE_RE = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
 _PY_FORMAT_RE = re.compile(r"%(?:\(([^)]*)\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
 _BRACE_FORMAT_RE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-_LEAD_RE = re.compile(r"^[^\S\n]*")
-_TRAIL_RE = re.compile(r"[^\S\n]*$")
+_SPACES = " \t\u00a0\u202f\u3000"
 _MARKS = "".join(APOSTROPHES.values())
+
+
+def _edges(text: str) -> tuple[str, str]:
+    """The spaces a text starts and ends with (newlines are po-newline's business)."""
+    body = text.strip("\n")
+    start = body[: len(body) - len(body.lstrip(_SPACES))]
+    end = body[len(body.rstrip(_SPACES)):] if body.strip(_SPACES) else ""
+    return start, end
 
 
 def _roles(text: str) -> tuple[Counter[tuple[str, str]], str]:
@@ -99,6 +107,8 @@ def _roles(text: str) -> tuple[Counter[tuple[str, str]], str]:
     found: Counter[tuple[str, str]] = Counter()
     for match in _ROLE_RE.finditer(text):
         name, content = match.group(1), match.group(3).strip()
+        if name in ("raw", "eval-rst"):
+            continue  # unsafe-directive reports these
         if name in _LINK_ROLES:
             target = content
             if content.endswith(">") and "<" in content:
@@ -133,6 +143,12 @@ def _format_placeholders(text: str, flags: list[str]) -> object:
         return sorted({(m.group(1) or "").split("!")[0].split(":")[0]
                        for m in _BRACE_FORMAT_RE.finditer(text) if m.group(1) is not None})
     return None
+
+
+def _flat(placeholders: object) -> list[list[str]]:
+    if isinstance(placeholders, tuple):
+        return [list(part) for part in placeholders]
+    return [list(placeholders)]  # type: ignore[call-overload]
 
 
 class _Reporter:
@@ -185,41 +201,47 @@ def _apostrophe_words(text: str, wrong: str) -> list[str]:
 
 
 def check_entry(entry: Entry, language: Language | None, report: _Reporter) -> None:
-    """The checks of one entry's translation."""
+    """The checks of one entry's translation (each plural form against its source)."""
     line = entry.msgstr_line or entry.line
-    sources = [entry.msgid] if entry.msgid_plural is None else [entry.msgid, entry.msgid_plural]
-    source = "\n".join(sources)
-    for translation in entry.translations:
+    source_all = entry.msgid if entry.msgid_plural is None else f"{entry.msgid}\n{entry.msgid_plural}"
+    for index, translation in enumerate(entry.translations):
         if not translation:
             continue
-        _check_absolute(translation, source, language, line, report)
+        unsafe = _check_absolute(translation, source_all, language, line, report)
         if entry.fuzzy:
             continue
-        _check_relative(entry, translation, sources, line, report)
+        source = entry.msgid if index == 0 or entry.msgid_plural is None else entry.msgid_plural
+        _check_relative(entry, translation, source, line, report, unsafe)
 
 
-def _check_absolute(text: str, source: str, language: Language | None, line: int, report: _Reporter) -> None:
-    if unicodedata.normalize("NFC", text) != text:
+def _check_absolute(text: str, source: str, language: Language | None, line: int, report: _Reporter) -> bool:
+    """The checks that need no msgid to compare with; True if unsafe HTML was already reported."""
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         report(line, "unicode-nfc", "the translation is not in Unicode NFC",
                "run `python -m scripts check --fix FILE` (it composes é from e + ´ where Unicode can)")
-    if _SCRIPT_RE.search(text):
-        report(line, "unsafe-script", f"the translation contains <{_SCRIPT_RE.search(text).group(1)}>",
+    unsafe = False
+    if "<" in text and (script := _SCRIPT_RE.search(text)):
+        unsafe = True
+        report(line, "unsafe-script", f"the translation contains <{script.group(1)}>",
                "remove the element; translations are text and MyST markup only")
-    if match := _HANDLER_RE.search(text):
+    if "<" in text and (match := _HANDLER_RE.search(text)):
+        unsafe = True
         report(line, "unsafe-handler", f"the translation contains an event handler ({match.group(1)}=)",
                "remove the attribute; translations are text and MyST markup only")
-    urls = [m.group(1) for m in _LINK_RE.finditer(text)] + [m.group(1) for m in _IMAGE_RE.finditer(text)]
-    urls += [m.group(1) for m in _ATTR_URL_RE.finditer(text)]
-    bad = [u for u in urls if _BAD_SCHEME_RE.match(u)]
-    if not bad and (m := _SCRIPT_SCHEME_RE.search(text)) and not _SCRIPT_SCHEME_RE.search(source):
-        bad = [m.group(0)]
+    bad: list[str] = []
+    if ":" in text:
+        urls = [m.group(1) for m in _LINK_RE.finditer(text)] + [m.group(1) for m in _IMAGE_RE.finditer(text)]
+        urls += [m.group(1) for m in _ATTR_URL_RE.finditer(text)]
+        bad = [u for u in urls if _BAD_SCHEME_RE.match(u)]
+        if not bad and (m := _SCRIPT_SCHEME_RE.search(text)) and not _SCRIPT_SCHEME_RE.search(source):
+            bad = [m.group(0)]
     if bad:
         report(line, "unsafe-url", f"the translation links to {bad[0]!r}",
                "use the http(s) address the source text uses")
-    if len(_DIRECTIVE_RE.findall(text)) > len(_DIRECTIVE_RE.findall(source)):
+    if ("{" in text or ".." in text) and len(_DIRECTIVE_RE.findall(text)) > len(_DIRECTIVE_RE.findall(source)):
         report(line, "unsafe-directive", "the translation contains a {raw} or {eval-rst} directive or role",
                "remove it; raw output is never allowed in a translation")
-    if language is not None and language.apostrophe_char:
+    if language is not None and language.apostrophe_char and any(mark in text for mark in _MARKS):
         wrong = "".join(c for c in _MARKS if c != language.apostrophe_char)
         words = [w for w in _apostrophe_words(text, wrong) if w not in source]
         if words:
@@ -229,61 +251,79 @@ def _check_absolute(text: str, source: str, language: Language | None, line: int
                    f"which locale/languages.toml sets for {language.tag}",
                    f"write {language.apostrophe_char!r} ({code_point}); if the community's usage changed, "
                    "change `apostrophe` in the registry instead")
+    return unsafe
 
 
-def _check_relative(entry: Entry, text: str, sources: list[str], line: int, report: _Reporter) -> None:
-    msgid = sources[0]
-    for source in sources:
-        if source.startswith("\n") != text.startswith("\n"):
-            report(line, "po-newline", "msgid and msgstr do not both begin with a newline (\\n)",
-                   "begin both with \\n, or neither")
-            break
-        if source.endswith("\n") != text.endswith("\n"):
-            report(line, "po-newline", "msgid and msgstr do not both end with a newline (\\n)",
-                   "end both with \\n, or neither")
-            break
-    if _LEAD_RE.match(msgid).group() != _LEAD_RE.match(text).group() or \
-            _TRAIL_RE.search(msgid).group() != _TRAIL_RE.search(text).group():
+def _check_relative(entry: Entry, text: str, msgid: str, line: int, report: _Reporter,
+                    unsafe_reported: bool) -> None:
+    if msgid.startswith("\n") != text.startswith("\n"):
+        report(line, "po-newline", "msgid and msgstr do not both begin with a newline (\\n)",
+               "begin both with \\n, or neither")
+    elif msgid.endswith("\n") != text.endswith("\n"):
+        report(line, "po-newline", "msgid and msgstr do not both end with a newline (\\n)",
+               "end both with \\n, or neither")
+    if _edges(msgid) != _edges(text):
         report(line, "whitespace", "leading or trailing spaces differ from the msgid",
                "start and end the translation with exactly the spaces the msgid has")
     expected = _format_placeholders(msgid, entry.flags)
-    if expected is not None and _format_placeholders(text, entry.flags) != expected:
+    found = _format_placeholders(text, entry.flags)
+    if entry.msgid_plural is not None and expected is not None:
+        # a plural form may leave the number out ("one dataset" for "%d datasets")
+        mismatch = not all(set(f) <= set(e) for f, e in zip(_flat(found), _flat(expected), strict=True))
+    else:
+        mismatch = found != expected
+    if expected is not None and mismatch:
         report(line, "po-format", "the format placeholders differ from the msgid's",
                "keep every %(name)s / {name} / %s of the msgid, unchanged")
 
-    source_roles, source_rest = _roles(msgid)
-    roles, rest = _roles(text)
-    _differs(report, line, "myst-role", "roles differ", source_roles, roles,
-             "keep each {role}`target` of the source; translate only the text before <target>, "
-             "e.g. {term}`open data <datos abiertos>`")
-    _differs(report, line, "myst-code", "inline code differs", _code_spans(source_rest), _code_spans(rest),
-             "copy every `code` span of the source unchanged")
-    source_plain, plain = _without_code(source_rest), _without_code(rest)
-    source_images = Counter(m.group(1) for m in _IMAGE_RE.finditer(source_plain))
-    images = Counter(m.group(1) for m in _IMAGE_RE.finditer(plain))
-    _differs(report, line, "myst-image", "image sources differ", source_images, images,
-             "keep the image path of the source: ![translated alt text](same/path.png)")
-    remote = [src for src in images if _REMOTE_RE.match(src) and src not in source_images]
-    if remote:
-        report(line, "unsafe-image", f"the translation loads an image from {remote[0]!r}",
-               "use the image of the source; images are stored in the repository (source/imagenes)")
-    source_links = Counter(m.group(1) for m in _LINK_RE.finditer(source_plain))
-    source_links.update(m.group(1) for m in _AUTOLINK_RE.finditer(source_plain))
-    links = Counter(m.group(1) for m in _LINK_RE.finditer(plain))
-    links.update(m.group(1) for m in _AUTOLINK_RE.finditer(plain))
-    _differs(report, line, "myst-link", "link targets differ", source_links, links,
-             "keep the (URL) of every [text](URL) of the source; translate only the [text]")
-    _differs(report, line, "myst-footnote", "footnote references differ",
-             Counter(_FOOTNOTE_RE.findall(source_plain)), Counter(_FOOTNOTE_RE.findall(plain)),
-             "keep every [^label] of the source, with the same label")
-    _differs(report, line, "myst-substitution", "substitutions differ",
-             Counter(_SUBSTITUTION_RE.findall(source_plain)), Counter(_SUBSTITUTION_RE.findall(plain)),
-             "keep every {{ name }} of the source unchanged")
+    both = msgid + text
+    if "{" in both:
+        source_roles, source_rest = _roles(msgid)
+        roles, rest = _roles(text)
+        _differs(report, line, "myst-role", "roles differ", source_roles, roles,
+                 "keep each {role}`target` of the source; translate only the text before <target>, "
+                 "e.g. {term}`open data <datos abiertos>`")
+    else:
+        source_rest, rest = msgid, text
+    if "`" in both:
+        _differs(report, line, "myst-code", "inline code differs", _code_spans(source_rest), _code_spans(rest),
+                 "copy every `code` span of the source unchanged")
+        source_plain, plain = _without_code(source_rest), _without_code(rest)
+    else:
+        source_plain, plain = source_rest, rest
+    if "](" in both:
+        source_images = Counter(m.group(1) for m in _IMAGE_RE.finditer(source_plain))
+        images = Counter(m.group(1) for m in _IMAGE_RE.finditer(plain))
+        remote = [src for src in images if _REMOTE_RE.match(src) and src not in source_images]
+        for src in remote:
+            del images[src]  # reported below as unsafe-image
+        _differs(report, line, "myst-image", "image sources differ", source_images, images,
+                 "keep the image path of the source: ![translated alt text](same/path.png)")
+        if remote:
+            report(line, "unsafe-image", f"the translation loads an image from {remote[0]!r}",
+                   "use the image of the source; images are stored in the repository (source/imagenes)")
+    if "](" in both or "<" in both:
+        source_links = Counter(m.group(1) for m in _LINK_RE.finditer(source_plain))
+        source_links.update(m.group(1) for m in _AUTOLINK_RE.finditer(source_plain))
+        links = Counter(m.group(1) for m in _LINK_RE.finditer(plain) if not _BAD_SCHEME_RE.match(m.group(1)))
+        links.update(m.group(1) for m in _AUTOLINK_RE.finditer(plain))
+        _differs(report, line, "myst-link", "link targets differ", source_links, links,
+                 "keep the (URL) of every [text](URL) of the source; translate only the [text]")
+    if "[^" in both:
+        _differs(report, line, "myst-footnote", "footnote references differ",
+                 Counter(_FOOTNOTE_RE.findall(source_plain)), Counter(_FOOTNOTE_RE.findall(plain)),
+                 "keep every [^label] of the source, with the same label")
+    if "{{" in both:
+        _differs(report, line, "myst-substitution", "substitutions differ",
+                 Counter(_SUBSTITUTION_RE.findall(source_plain)), Counter(_SUBSTITUTION_RE.findall(plain)),
+                 "keep every {{ name }} of the source unchanged")
+    if "<" not in both:
+        return
     source_tags = Counter(m.group(2).lower() for m in _TAG_RE.finditer(source_plain) if m.group(2))
     tags = Counter(m.group(2).lower() for m in _TAG_RE.finditer(plain) if m.group(2))
     comments = plain.count("<!--") - source_plain.count("<!--")
     extra_tags = tags - source_tags
-    if extra_tags or comments > 0:
+    if (extra_tags or comments > 0) and not unsafe_reported:
         what = f"<{sorted(extra_tags)[0]}>" if extra_tags else "an HTML comment"
         report(line, "unsafe-html", f"the translation adds raw HTML ({what})",
                "use MyST markup (*emphasis*, **strong**, [links](URL)) instead of HTML")
@@ -373,15 +413,19 @@ def check_file(path: Path, registry: Registry, root: Path | None = None, *, wrap
     return found
 
 
-def check_project(project: Project, *, do_extract: bool = True) -> list[Diagnostic]:
+def check_project(project: Project, *, do_extract: bool = True, wait: float = 30.0) -> list[Diagnostic]:
     """Every catalog, plus their consistency with the current sources' .pot templates."""
     registry = project.registry()
     root = project.root
     found: list[Diagnostic] = []
     for path in catalog_files(project):
         found += check_file(path, registry, root)
-    pots = extract(project).pots if do_extract else {}
     if do_extract:
+        with catalog_lock(project, wait):  # update may be rewriting build/gettext right now
+            pots = extract(project).pots
+    else:
+        pots = pot_files(project)
+    if pots:
         for language in registry.translations:
             base = project.catalogdir(language.tag)
             for docname, pot_path in pots.items():
@@ -437,7 +481,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fix", action="store_true",
                         help="apply the safe fixes (Unicode NFC, canonical wrapping) and nothing else")
     parser.add_argument("--no-extract", action="store_true",
-                        help="with no files: skip the comparison with freshly extracted .pot templates")
+                        help="with no files: compare with the .pot templates already in build/gettext "
+                             "instead of extracting them again")
     parser.add_argument("--wait", type=float, default=30.0, metavar="SECONDS")
 
 
@@ -457,7 +502,7 @@ def run(args: argparse.Namespace) -> int:
     if paths:
         found = check_files(paths, registry, project.root)
     else:
-        found = check_project(project, do_extract=not args.no_extract)
+        found = check_project(project, do_extract=not args.no_extract, wait=args.wait)
     for diagnostic in found:
         print(diagnostic, file=sys.stderr)
     errors = sum(d.is_error for d in found)

@@ -56,56 +56,81 @@ def char_width(ch: str) -> int:
     return _tables.WIDTH_VALUES[bisect.bisect_right(_tables.WIDTH_STARTS, code) - 1]
 
 
+def is_plain(text: str) -> bool:
+    """Every character one column wide (no combining, wide or control character)."""
+    return _odd_width_re().search(text) is None
+
+
 def text_width(text: str) -> int:
-    if text.isascii() and text.isprintable():
+    if _odd_width_re().search(text) is None:
         return len(text)
     return sum(w for w in map(char_width, text) if w > 0)
 
 
-def _class_set(*wanted: int) -> str:
-    """A regex character class body for the code points of the `wanted` line-breaking classes."""
-    starts, values = _tables.CLASS_STARTS, _tables.CLASS_VALUES
+def _bmp_set(starts: tuple[int, ...], values: tuple[int, ...], keep: object) -> str:
+    """A regex character class body for the BMP code points whose value satisfies `keep`.
+
+    Only the BMP: there the regex engine compiles the class to a bitmap; with astral ranges it
+    would test every range in turn. Astral characters simply take the slow path.
+    """
     parts = []
     for i, value in enumerate(values):
-        if value in wanted:
-            first = starts[i]
-            last = starts[i + 1] - 1 if i + 1 < len(starts) else 0x10FFFF
-            parts.append(re.escape(chr(first)) if first == last else f"{re.escape(chr(first))}-{re.escape(chr(last))}")
+        first = starts[i]
+        if first > 0xFFFF:
+            break
+        if keep(value):  # type: ignore[operator]
+            last = min(starts[i + 1] - 1 if i + 1 < len(starts) else 0x10FFFF, 0xFFFF)
+            parts.append(f"{re.escape(chr(first))}-{re.escape(chr(last))}")
     return "".join(parts)
 
 
+def _class_set(*wanted: int) -> str:
+    return _bmp_set(_tables.CLASS_STARTS, _tables.CLASS_VALUES, lambda v: v in wanted)
+
+
 @lru_cache(maxsize=1)
-def _word_re() -> re.Pattern[str]:
-    # An alphabetic character followed by alphabetic characters and combining marks: no break can
-    # fall inside such a run (AL x AL is prohibited, X CM is X), so the algorithm below steps over
-    # whole words instead of single characters.
-    return re.compile(f"[{_class_set(AL)}][{_class_set(AL, CM)}]*")
+def _unit_re() -> re.Pattern[str]:
+    # A unit is an alphabetic character followed by alphabetic characters and combining marks, a
+    # run of spaces, or any other single character. No break can fall inside a unit (AL x AL is
+    # prohibited, X CM is X, SP x SP), so the algorithm steps over words instead of characters.
+    return re.compile(f"[{_class_set(AL)}][{_class_set(AL, CM)}]*| +|.", re.DOTALL)
 
 
-def _units(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each word run or single other character, in order."""
-    units: list[tuple[int, int]] = []
-    pos = 0
-    for match in _word_re().finditer(text):
-        start, end = match.span()
-        units.extend((i, i + 1) for i in range(pos, start))
-        units.append((start, end))
-        pos = end
-    units.extend((i, i + 1) for i in range(pos, len(text)))
-    return units
+@lru_cache(maxsize=1)
+def _odd_width_re() -> re.Pattern[str]:
+    """Characters whose width is not 1 (combining, wide, control)."""
+    odd = _bmp_set(_tables.WIDTH_STARTS, _tables.WIDTH_VALUES, lambda v: v != 1)
+    return re.compile(f"[{odd}\U00010000-\U0010FFFF]")
 
 
-def _unit_breaks(text: str, units: list[tuple[int, int]]) -> list[int]:
-    """MANDATORY, POSSIBLE or PROHIBITED before each unit (UAX #14 as libunistring applies it)."""
-    result = [PROHIBITED] * len(units)
+_CLASS_CACHE: dict[str, int] = {}
+
+
+def _breaks(text: str, width: int, start_column: int, overrides: list[int] | None,
+            greedy: bool) -> list[int]:
+    """UAX #14 as libunistring applies it, then (if greedy) its choice of breaks for `width`."""
+    units = _unit_re().findall(text)
+    result = [PROHIBITED] * len(text)
+    odd = _odd_width_re().search(text) is not None
+    classes = _CLASS_CACHE
     prev_prop = BK      # class of the previous character
     last_prop = BK      # class of the last character that is not a space
     seen_space = False  # a space since the last non-space character
     ri_count = 0
-    for u, (start, _end) in enumerate(units):
-        prop = line_class(text[start])
-        if prop in (BK, LF, CR):
-            result[u] = MANDATORY
+    last_p = -1
+    last_column = start_column
+    piece_width = 0
+    pos = 0
+    for unit in units:
+        first = unit[0]
+        prop = classes.get(first)
+        if prop is None:
+            prop = classes[first] = line_class(first)
+        here = PROHIBITED
+        if prop == AL and last_prop == AL and not seen_space and prev_prop != ZWJ:
+            prev_prop = AL  # the common case: a word after a word character
+        elif prop in (BK, LF, CR):
+            here = MANDATORY
             prev_prop = prop
             last_prop = BK
             seen_space = False
@@ -120,72 +145,65 @@ def _unit_breaks(text: str, units: list[tuple[int, int]]) -> list[int]:
                     last_prop = AL
                     seen_space = False
                 elif last_prop == ZW or seen_space:
-                    result[u] = POSSIBLE
+                    here = POSSIBLE
                     last_prop = AL
                     seen_space = False
             else:
                 if last_prop == BK or prev_prop == ZWJ:
                     pass
                 elif last_prop == ZW:
-                    result[u] = POSSIBLE
+                    here = POSSIBLE
                 elif last_prop == RI and prop == RI:
                     if seen_space or ri_count % 2 == 0:
-                        result[u] = POSSIBLE
+                        here = POSSIBLE
                 elif prev_prop == HL_BA:
                     pass
                 else:
                     rule = _PAIRS[last_prop][prop]
                     if rule == _D or (rule == _I and seen_space):
-                        result[u] = POSSIBLE
+                        here = POSSIBLE
                 last_prop = prop
                 seen_space = False
             prev_prop = HL_BA if (prev_prop == HL and prop in (HY, BA)) else prop
         ri_count = ri_count + 1 if prop == RI else 0
+        if not greedy:
+            result[pos] = here
+        else:
+            if overrides is not None and overrides[pos] != UNDEFINED:
+                here = overrides[pos]
+            if here != PROHIBITED and last_p >= 0 and last_column + piece_width > width:
+                result[last_p] = POSSIBLE
+                last_column = 0
+            if here == MANDATORY:
+                result[pos] = MANDATORY
+                last_p = -1
+                last_column = 0
+                piece_width = 0
+            else:
+                if here == POSSIBLE:
+                    last_p = pos
+                    last_column += piece_width
+                    piece_width = 0
+                piece_width += text_width(unit) if odd else len(unit)
+        pos += len(unit)
+    if greedy and last_p >= 0 and last_column + piece_width > width:
+        result[last_p] = POSSIBLE
     return result
 
 
 def possible_breaks(text: str) -> list[int]:
     """For each character, MANDATORY, POSSIBLE or PROHIBITED break before it (UAX #14)."""
-    result = [PROHIBITED] * len(text)
-    units = _units(text)
-    for (start, _end), kind in zip(units, _unit_breaks(text, units), strict=True):
-        result[start] = kind
-    return result
+    return _breaks(text, 0, 0, None, greedy=False)
 
 
 def width_breaks(text: str, width: int, start_column: int, overrides: list[int] | None = None) -> list[int]:
     """Breaks that keep every line of `text` within `width` columns, as libunistring chooses them.
 
     Returns, per character, POSSIBLE where a line break is to be inserted before it (MANDATORY
-    where the text itself breaks, PROHIBITED elsewhere). The first
-    line starts at `start_column`; a piece too long for any line is left overlong.
+    where the text itself breaks, PROHIBITED elsewhere). The first line starts at
+    `start_column`; a piece too long for any line is left overlong.
     """
-    units = _units(text)
-    kinds = _unit_breaks(text, units)
-    result = [PROHIBITED] * len(text)
-    last_p = -1
-    last_column = start_column
-    piece_width = 0
-    for (start, end), here in zip(units, kinds, strict=True):
-        if overrides is not None and overrides[start] != UNDEFINED:
-            here = overrides[start]
-        if here != PROHIBITED and last_p >= 0 and last_column + piece_width > width:
-            result[last_p] = POSSIBLE
-            last_column = 0
-        if here == MANDATORY:
-            result[start] = MANDATORY
-            last_p = -1
-            last_column = 0
-            piece_width = 0
-        else:
-            if here == POSSIBLE:
-                last_p = start
-                last_column += piece_width
-                piece_width = 0
-            piece_width += text_width(text[start:end]) if end - start > 1 else max(char_width(text[start]), 0)
-    if last_p >= 0 and last_column + piece_width > width:
-        result[last_p] = POSSIBLE
-    return result
+    return _breaks(text, width, start_column, overrides, greedy=True)
 
 
 def _regenerate(target: Path) -> None:

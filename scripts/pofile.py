@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from scripts.linebreak import POSSIBLE, PROHIBITED, UNDEFINED, text_width, width_breaks
+from scripts.linebreak import POSSIBLE, PROHIBITED, UNDEFINED, is_plain, text_width, width_breaks
 
 PAGE_WIDTH = 79
 
@@ -138,7 +139,8 @@ _ESCAPE_RE = re.compile(r'\\(?:([0-7]{1,3})|x([0-9a-fA-F]+)|(.)|$)|"', re.DOTALL
 _PLURAL_RE = re.compile(r"msgstr\[(\d+)\]$")
 
 
-def _unescape(body: str, lineno: int) -> str:
+def unescape(body: str, lineno: int) -> str:
+    """The text of a PO string body (between its quotes)."""
     def replace(match: re.Match[str]) -> str:
         octal, hexa, char = match.groups()
         if match.group(0) == '"':
@@ -169,7 +171,7 @@ def _string(text: str, lineno: int) -> str:
     body = text[1:-1]
     if "\\" not in body and '"' not in body:
         return body
-    return _unescape(body, lineno)
+    return unescape(body, lineno)
 
 
 def decode(raw: bytes) -> str:
@@ -255,8 +257,34 @@ def parse(text: str) -> Catalog:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    for lineno, raw in enumerate(lines, 1):
-        line = raw[:-1] if raw.endswith("\r") else raw
+    for lineno, line in enumerate(lines, 1):
+        if not line:
+            continue
+        first = line[0]
+        if first == '"':
+            body = line[1:-1]
+            if line[-1] != '"' or len(line) < 2 or "\\" in body or '"' in body:
+                body = _string(line, lineno)
+            target = b.target
+            if target is None or target[0].startswith("prev_"):
+                raise PoSyntaxError(lineno, "a string line without a keyword before it",
+                                    'continuation lines follow msgid "..." or msgstr "..."')
+            name = target[0]
+            if name == "msgstr":
+                b.msgstr[target[1]] += body
+                if b.msgid == "" and b.msgctxt is None:
+                    key = body.partition(":")[0].strip()
+                    if key:
+                        header_lines[key] = lineno
+            elif name == "msgid":
+                b.msgid = (b.msgid or "") + body
+            elif name == "msgid_plural":
+                b.msgid_plural = (b.msgid_plural or "") + body
+            else:
+                b.msgctxt = (b.msgctxt or "") + body
+            continue
+        if line[-1] == "\r":
+            line = line[:-1]
         if not line or line.isspace():
             continue
         first = line[0]
@@ -346,7 +374,8 @@ def parse(text: str) -> Catalog:
             if b.phase >= 4:
                 finish(lineno)
             if b.phase not in (0, 1):
-                raise PoSyntaxError(lineno, "a second msgid in one entry", 'each msgid needs its msgstr ""')
+                raise PoSyntaxError(b.line, "msgid without msgstr",
+                                    'add msgstr "" after the msgid (and its continuation lines)')
             b.msgid = _string(value, lineno)
             b.phase = 2
             b.line = lineno
@@ -434,6 +463,17 @@ def _escape(raw: str) -> tuple[str, list[int] | None]:
 
 def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool) -> None:
     """Append the lines of `name "value"` exactly as gettext's write-po.c wraps them."""
+    if len(value) + len(prefix) + len(name) + 3 <= PAGE_WIDTH and is_plain(value) and '"' not in value \
+            and "\\" not in value:
+        out.append(f'{prefix}{name} "{value}"')  # short and plain: one line, nothing to decide
+        return
+    out.extend(_wrapped(prefix, name, value, wrap))
+
+
+@lru_cache(maxsize=32768)
+def _wrapped(prefix: str, name: str, value: str, wrap: bool) -> tuple[str, ...]:
+    # The same msgid is written once per language: remember its lines.
+    out: list[str] = []
     after_break = len(prefix) + 1
     width = (PAGE_WIDTH if wrap else 1 << 30) - 1 - after_break
     first_line = True
@@ -468,6 +508,7 @@ def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool) -> Non
         pos = end
         if pos >= size:
             break
+    return tuple(out)
 
 
 def _normalise_references(references: list[str]) -> list[str]:

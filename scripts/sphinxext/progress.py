@@ -12,8 +12,9 @@ is not "missing". Two gaps are filled here:
   which docutils' HTML writer turns into ``lang="es"``: screen readers then pronounce them as
   Spanish.
 
-The per-document counts are kept in the environment so every page can show the edition's
-percentage, and the edition manifest (site_context) can give it to the site's chooser.
+The per-document counts (Sphinx's marks, counted once the doctree is final) are kept in the
+environment so every page can show the edition's percentage, and the edition manifest
+(site_context) can give it to the site's chooser.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sphinx.util.nodes import NodeMatcher, extract_messages
 from scripts.sphinxext.editions import edition_language, registry_of
 
 ENV_KEY = "policy_translation_progress"
+SOURCE_ALT = "policy-source-alt"
 
 
 @dataclass(frozen=True)
@@ -59,14 +61,33 @@ def _is_translation(env: BuildEnvironment) -> bool:
     return bool(env.config.language) and env.config.language != _source_tag(env)
 
 
+class RememberImageAlt(SphinxTransform):
+    """Keep each image's source alt text, to tell afterwards whether Locale translated it."""
+
+    default_priority = 19  # before Locale (20)
+
+    def apply(self, **kwargs: Any) -> None:
+        if not _is_translation(self.env) or _builder_is_gettext(self.env):
+            return
+        for node in self.document.findall(nodes.image):
+            if "alt" in node:
+                node[SOURCE_ALT] = node["alt"]
+
+
 class MarkUncatalogued(SphinxTransform):
-    """A translation's document without any catalog: every message is untranslated."""
+    """Fix Sphinx's marks: a translated image alt text is translated, and a translation's
+    document without any catalog has every message untranslated."""
 
     default_priority = 22  # after Locale (20), before TranslationProgressTotaliser (25)
 
     def apply(self, **kwargs: Any) -> None:
         if not _is_translation(self.env) or _builder_is_gettext(self.env):
             return
+        # Sphinx replaces a translated alt text but leaves the image marked untranslated.
+        for node in self.document.findall(nodes.image):
+            source_alt = node.attributes.pop(SOURCE_ALT, None)
+            if node.get("translated") is False and source_alt is not None and node.get("alt") != source_alt:
+                node["translated"] = True
         if next(iter(NodeMatcher(nodes.Element, translated=Any).findall(self.document)), None) is not None:
             return
         for node, _msg in extract_messages(self.document):
@@ -104,12 +125,14 @@ def configure(app: Sphinx, config: Config) -> None:
 
 
 def record(app: Sphinx, doctree: nodes.document) -> None:
-    counts = doctree.get("translation_progress")
+    """Count the marks of the document as it is kept, after the collectors have removed what
+    is not shown (a docinfo field list from front matter is marked, then dropped)."""
     store = _store(app.env)
-    if counts and _is_translation(app.env):
-        store[app.env.docname] = (int(counts["translated"]), int(counts["total"]))
-    else:
+    if not _is_translation(app.env) or "translation_progress" not in doctree:
         store.pop(app.env.docname, None)
+        return
+    marked = list(NodeMatcher(nodes.Element, translated=Any).findall(doctree))
+    store[app.env.docname] = (sum(1 for node in marked if node["translated"]), len(marked))
 
 
 def _store(env: BuildEnvironment) -> dict[str, tuple[int, int]]:
@@ -146,6 +169,7 @@ def edition_progress(env: BuildEnvironment) -> Progress | None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("policy_source_language", "", "env")
     app.connect("config-inited", configure, priority=120)
+    app.add_transform(RememberImageAlt)
     app.add_transform(MarkUncatalogued)
     app.add_transform(MarkSourceLanguage)
     app.connect("doctree-read", record)

@@ -1,0 +1,432 @@
+"""The measurements, in the order they run. Each returns data; __main__ prints and saves it.
+
+1. baseline: per language in turn, `sphinx-build -M html`, `-M epub`, `-M latexpdf` with
+   `-D language=<tag>` into a clean directory per language (what Sphinx's documentation shows);
+2. the pipeline's full matrix (`python -m scripts build`) on a fresh copy;
+3. one msgstr changed in one language, then the matrix again: time, and what was rebuilt;
+4. nothing changed, then the matrix again (and `make all` in the repository, when it is up to date);
+5. the scaled policy: 20 languages against 5;
+6. `status`, `check`, `update` on a generated corpus of 500 catalogs and 50,000 entries;
+7. peak memory over all of it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks import corpus, measure
+from benchmarks.measure import Run
+from benchmarks.report import Measure, at_most, info
+from benchmarks.workspace import (
+    REPO,
+    change_one_msgstr,
+    cli,
+    copy_of,
+    edition_statuses,
+    environment,
+    first_translated_language,
+    snapshot,
+)
+
+FORMATS = ("html", "epub", "pdf")
+BASELINE_TARGETS = {"html": "html", "epub": "epub", "pdf": "latexpdf"}
+GiB = 2**30
+
+
+@dataclass
+class Options:
+    project: Path = REPO
+    formats: tuple[str, ...] = FORMATS
+    jobs: int = 0
+    scaled: str = "auto"          # "auto" | "all" | "html" | "off"
+    scaled_budget: float = 600.0  # seconds the 20-language run may take in "auto" mode
+    catalogs: int = 500
+    entries: int = 50_000
+    real_make: bool = True
+    workdir: Path | None = None   # keep the copies here instead of a temporary directory
+    timeout: float = 3600.0
+    mode: str = "full"
+    keep: bool = False            # leave the temporary copies (and their logs) in place
+    rev: str | None = None        # benchmark this git revision instead of the working tree
+    parts: tuple[str, ...] = ("matrix", "catalogs")
+
+
+@dataclass
+class Results:
+    measures: list[Measure] = field(default_factory=list)
+    runs: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def _seconds(run: Run) -> str:
+    return f"{run.wall:.1f} s (CPU {run.cpu:.1f} s)"
+
+
+def _failed_editions(statuses: dict[str, dict[str, str]]) -> list[str]:
+    return [f"{tag}/{fmt}" for tag, formats in statuses.items() for fmt, status in formats.items()
+            if status not in {"built", "skipped"}]
+
+
+def _environment_line(log: Path) -> str:
+    """Sphinx's 'updating environment: ...' line: whether a builder read the sources again."""
+    try:
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("updating environment:"):
+                return line.removeprefix("updating environment:").strip()
+    except OSError:
+        pass
+    return ""
+
+
+# ---------------------------------------------------------------- the matrix
+
+
+def baseline(root: Path, tags: list[str], formats: tuple[str, ...], logs: Path, timeout: float) -> Run:
+    """What a Sphinx user would write: each language in turn, one `sphinx-build -M` per format."""
+    env = environment(root)
+    runs: list[Run] = []
+    started, cpu = time.perf_counter(), measure.children_cpu()
+    for tag in tags:
+        outdir = root / "baseline" / tag
+        shutil.rmtree(outdir, ignore_errors=True)
+        for fmt in formats:
+            target = BASELINE_TARGETS[fmt]
+            command = [sys.executable, "-m", "sphinx", "-M", target, str(root / "source"), str(outdir),
+                       "-c", str(root), "-D", f"language={tag}"]
+            log = logs / f"baseline-{tag}-{target}.log"
+            one = measure.run(command, cwd=root, env=env, log=log, timeout=timeout)
+            one.extra["environment"] = _environment_line(log)
+            runs.append(one)
+    total = Run(command=["sphinx-build", "-M", "{html,epub,latexpdf}", "source", "baseline/<tag>", "-c", ".",
+                         "-D", "language=<tag>"],
+                returncode=max((r.returncode for r in runs), default=0), wall=time.perf_counter() - started,
+                cpu=measure.children_cpu() - cpu, peak_tree_rss=max((r.peak_tree_rss for r in runs), default=0),
+                log=str(logs))
+    total.extra["steps"] = [{"tag": tag, **r.as_dict()} for tag, r in zip(
+        [t for t in tags for _ in formats], runs, strict=True)]
+    return total
+
+
+def pipeline(root: Path, tags: list[str], formats: tuple[str, ...], logs: Path, name: str, jobs: int,
+             timeout: float, *extra: str) -> Run:
+    """`python -m scripts build` once; what each edition did is in run.extra["statuses"]."""
+    command = cli(root, "build", "--jobs", str(jobs), "--formats", ",".join(formats), *extra)
+    run = measure.run(command, cwd=root, env=environment(root), log=logs / f"{name}.log", timeout=timeout)
+    run.extra["statuses"] = edition_statuses(root, tags)
+    return run
+
+
+def matrix(snap: Path, work: Path, tags: list[str], options: Options, results: Results,
+           say: Callable[[str], None]) -> Run | None:
+    """Baseline, full matrix, one msgstr changed, nothing changed. Returns the full matrix run."""
+    logs = work / "logs"
+    formats = options.formats
+    edition_count = f"{len(tags)} languages x {len(formats)} formats"
+
+    say(f"baseline: sphinx-build -M per language and format ({edition_count}), one after another ...")
+    base = baseline(copy_of(snap, work / "baseline"), tags, formats, logs, options.timeout)
+    results.runs["baseline"] = base.as_dict()
+    if not base.ok:
+        results.failures.append(f"baseline: a sphinx-build command failed (logs in {logs})")
+    say(f"  {_seconds(base)}")
+
+    root = copy_of(snap, work / "pipeline")
+    say(f"pipeline: python -m scripts build ({edition_count}, fresh copy) ...")
+    full = pipeline(root, tags, formats, logs, "pipeline-full", options.jobs, options.timeout)
+    results.runs["pipeline_full"] = full.as_dict()
+    failed = _failed_editions(full.extra["statuses"])
+    if failed or not full.ok:
+        results.failures.append(f"pipeline full matrix: failed {', '.join(failed) or '(see log)'} "
+                                f"(log: {full.log})")
+    say(f"  {_seconds(full)}")
+
+    results.measures += [
+        info("matrix_baseline", f"baseline, {edition_count}", _seconds(base), base.wall, "s",
+             note=f"per language in turn: sphinx-build {', '.join('-M ' + BASELINE_TARGETS[f] for f in formats)}"
+                  " -D language=<tag>, into one clean directory per language (its builds share that "
+                  "directory's doctrees)"),
+        info("matrix_pipeline", f"pipeline, {edition_count}", _seconds(full), full.wall, "s",
+             note=f"python -m scripts build --jobs {options.jobs or os.cpu_count()} on a fresh copy"
+                  + (f"; FAILED editions: {', '.join(failed)}" if failed else "")),
+        at_most("matrix_ratio", "full matrix, pipeline / baseline", full.wall / base.wall if base.wall else None,
+                0.5, "x", note=f"CPU time ratio {full.cpu / base.cpu:.2f}x (work done, whatever the machine's load)"
+                if base.cpu else ""),
+    ]
+
+    # One msgstr changed in one language, as a translator would.
+    tag = first_translated_language(root, tags)
+    changed = change_one_msgstr(root, tag)
+    say(f"one msgstr changed ({tag}: {changed['catalog']}:{changed['line']}), build again ...")
+    incremental = pipeline(root, tags, formats, logs, "pipeline-one-msgstr", options.jobs, options.timeout)
+    incremental.extra["changed"] = {"tag": tag, **changed}
+    results.runs["pipeline_one_msgstr"] = incremental.as_dict()
+    rebuilt = sorted(f"{t}/{f}" for t, fs in incremental.extra["statuses"].items() for f, s in fs.items()
+                     if s == "built")
+    expected = sorted(f"{tag}/{f}" for f in formats)
+    say(f"  {_seconds(incremental)}; rebuilt: {', '.join(rebuilt) or 'nothing'}")
+    results.measures += [
+        Measure("one_msgstr_scope", f"one msgstr changed ({tag}): editions rebuilt",
+                ", ".join(rebuilt) or "nothing", None, "", None, f"only {tag}", rebuilt == expected,
+                note=f"statuses: {json.dumps(incremental.extra['statuses'], sort_keys=True)}"
+                if rebuilt != expected else ""),
+        at_most("one_msgstr_time", "one msgstr changed: time / full matrix",
+                incremental.wall / full.wall if full.wall else None, 0.10, "x",
+                shown=f"{incremental.wall / full.wall:.2f}x ({_seconds(incremental)})" if full.wall else None),
+    ]
+
+    say("nothing changed, build again ...")
+    noop = pipeline(root, tags, formats, logs, "pipeline-nothing-changed", options.jobs, options.timeout)
+    results.runs["pipeline_nothing_changed"] = noop.as_dict()
+    not_skipped = sorted(f"{t}/{f}" for t, fs in noop.extra["statuses"].items() for f, s in fs.items()
+                         if s != "skipped")
+    say(f"  {_seconds(noop)}")
+    results.measures.append(at_most(
+        "nothing_changed", "nothing changed: python -m scripts build", noop.wall, 2.0, "s", shown=_seconds(noop),
+        note=f"not skipped: {', '.join(not_skipped)}" if not_skipped else ""))
+    return full
+
+
+def real_make_noop(logs: Path, say: Callable[[str], None]) -> Measure:
+    """`make all` in the repository itself, only if every edition there is already up to date."""
+    probe = (
+        "import json, os\n"
+        "from pathlib import Path\n"
+        "from scripts.project import Project\n"
+        "from scripts import build as b\n"
+        "p = Project.discover(Path.cwd())\n"
+        "os.environ.update(b._sphinx_env(p))\n"
+        "stale = []\n"
+        "for tag in p.registry().tags:\n"
+        "    state = b._load_state(p, tag)\n"
+        "    for fmt in b.FORMATS:\n"
+        "        prev = state.get(fmt, {})\n"
+        "        if prev.get('fingerprint') != b.fingerprint(p, tag, fmt, b.BuildOptions()) \\\n"
+        "                or not Path(prev.get('output', '')).exists():\n"
+        "            stale.append(f'{tag}/{fmt}')\n"
+        "print(json.dumps(stale))\n")
+    label = "nothing changed: make all (this repository)"
+    try:
+        done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True,
+                              timeout=120, check=False)
+        stale = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None
+    except (subprocess.TimeoutExpired, ValueError, IndexError):
+        stale = None
+    if stale is None:
+        return at_most("make_nothing_changed", label, None, 2.0, "s",
+                       note="skipped: could not read the repository's build state")
+    if stale:
+        return at_most("make_nothing_changed", label, None, 2.0, "s",
+                       note=f"skipped: the repository's build/ is not up to date ({len(stale)} editions would be "
+                            "built, e.g. " + ", ".join(stale[:3]) + "); run `make` once, then `make bench`")
+    say("nothing changed: make all in the repository ...")
+    run = measure.run(["make", "-C", str(REPO), "all"], cwd=REPO, env=dict(os.environ), log=logs / "make-all.log",
+                      timeout=600)
+    return at_most("make_nothing_changed", label, run.wall if run.ok else None, 2.0, "s",
+                   shown=_seconds(run) if run.ok else f"failed (log: {run.log})")
+
+
+# ---------------------------------------------------------------- 20 languages against 5
+
+
+def scaled(snap: Path, work: Path, tags: list[str], full: Run | None, options: Options, results: Results,
+           say: Callable[[str], None]) -> None:
+    logs = work / "logs"
+    template = copy_of(snap, work / "scaled-template")
+    say(f"scaled policy: extracting templates and writing {len(corpus.SCALED_TAGS)} pseudo-translations ...")
+    done = subprocess.run(cli(template, "extract"), cwd=template, env=environment(template), capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        results.failures.append(f"scaled policy: extract failed: {done.stderr.strip()[-500:]}")
+        return
+    potdir = template / "build" / "gettext"
+    pots = {p.relative_to(potdir).with_suffix("").as_posix(): p for p in potdir.rglob("*.pot") if p.stem != "sphinx"}
+    corpus.add_pseudo_languages(template, pots)
+    shutil.rmtree(template / "build")
+    big_tags = corpus.registry_tags(template)
+    cores = os.cpu_count() or 1
+    jobs = options.jobs or cores
+    ratio_linear = len(big_tags) / len(tags)
+    ideal = math.ceil(len(big_tags) / jobs) / math.ceil(len(tags) / jobs)
+
+    formats = options.formats
+    reason = ""
+    if options.scaled == "html":
+        formats, reason = ("html",), "html only (--scaled html)"
+    elif options.scaled == "auto" and full is not None:
+        estimate = full.wall * ratio_linear
+        if estimate > options.scaled_budget:
+            formats = ("html",)
+            reason = (f"html only: {len(big_tags)} languages x {len(options.formats)} formats would take about "
+                      f"{estimate / 60:.0f} min here (budget {options.scaled_budget / 60:.0f} min; "
+                      "`--scaled all` measures every format)")
+    if formats == options.formats and full is not None:
+        small = full
+        small_note = "the 5-language figure is the full matrix above"
+    else:
+        say(f"scaled policy: {len(tags)} languages, {','.join(formats)} ...")
+        small = pipeline(copy_of(snap, work / "scaled-5"), tags, formats, logs, "scaled-5", options.jobs,
+                         options.timeout)
+        small_note = f"{len(tags)} languages measured on their own copy"
+    say(f"scaled policy: {len(big_tags)} languages, {','.join(formats)} ...")
+    big_root = copy_of(template, work / "scaled-20")
+    big = pipeline(big_root, big_tags, formats, logs, "scaled-20", options.jobs, options.timeout)
+    results.runs["scaled_5"] = small.as_dict()
+    results.runs["scaled_20"] = big.as_dict()
+    failed = _failed_editions(big.extra["statuses"])
+    if failed or not big.ok:
+        results.failures.append(f"scaled policy: failed {', '.join(failed[:6]) or '(see log)'} (log: {big.log})")
+    say(f"  5: {_seconds(small)}; {len(big_tags)}: {_seconds(big)}")
+    results.measures += [
+        info("scaled_time", f"{len(big_tags)} languages ({','.join(formats)})", _seconds(big), big.wall, "s",
+             note=reason),
+        at_most("scaled_ratio", f"{len(big_tags)} languages / {len(tags)} languages",
+                big.wall / small.wall if small.wall else None, ratio_linear, "x",
+                shown=f"{big.wall / small.wall:.2f}x ({len(tags)}: {small.wall:.1f} s)" if small.wall else None,
+                note=f"linear in languages = {ratio_linear:g}x; with {jobs} at once the ideal is "
+                     f"ceil({len(big_tags)}/{jobs}) / ceil({len(tags)}/{jobs}) = {ideal:.2f}x; CPU ratio "
+                     f"{big.cpu / small.cpu:.2f}x; {small_note}" if small.cpu else small_note),
+    ]
+
+
+# ---------------------------------------------------------------- catalog tools
+
+
+def _cli_figure(name: str, run: Run, limit: float | None, label: str, note: str = "") -> Measure:
+    if not run.ok and run.returncode != 1:  # check exits 1 when it finds errors: still measured
+        text = Path(run.log).read_text(encoding="utf-8", errors="replace") if run.log else ""
+        why = "not available" if "invalid choice" in text else f"failed (exit {run.returncode}, log: {run.log})"
+        return at_most(name, label, None, limit, "s", shown=why, note=note) if limit else info(name, label, why)
+    if limit is None:
+        return info(name, label, _seconds(run), run.wall, "s", note=note)
+    return at_most(name, label, run.wall, limit, "s", shown=_seconds(run), note=note)
+
+
+def catalog_tools(snap: Path, work: Path, options: Options, results: Results, say: Callable[[str], None]) -> None:
+    logs = work / "logs"
+    pristine = work / "catalogs"
+    say(f"catalog corpus: generating {options.catalogs} catalogs, {options.entries} entries ...")
+    stats = corpus.make_catalog_corpus(pristine, catalogs=options.catalogs, entries=options.entries)
+    results.runs["catalog_corpus"] = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(stats).items()}
+    env = environment(snap)  # the corpus is a project of its own; the pipeline's code is the snapshot's
+    size = f"{stats.catalogs} catalogs, {stats.entries} entries"
+
+    def fresh(name: str) -> Path:
+        dest = work / name
+        if dest.exists():
+            shutil.rmtree(dest)
+        shutil.copytree(pristine, dest)
+        return dest
+
+    def timed(name: str, root: Path, *args: str) -> Run:
+        say(f"  {' '.join(args)} ...")
+        run = measure.run(cli(root, *args), cwd=root, env=env, log=logs / f"catalogs-{name}.log",
+                          timeout=options.timeout)
+        results.runs[f"catalogs_{name}"] = run.as_dict()
+        return run
+
+    startup = timed("cli-startup", snap, "--help")
+    reading = fresh("catalogs-read")
+    status = timed("status", reading, "status")
+    check = timed("check", reading, "check", "--no-extract")
+    updating = fresh("catalogs-update")
+    update = timed("update", updating, "update", "--no-extract")
+    update_again = timed("update-again", updating, "update", "--no-extract")
+    check_extract = timed("check-extract", reading, "check")
+    update_extract = timed("update-extract", fresh("catalogs-update-extract"), "update")
+    summary = ""
+    log = Path(update.log).read_text(encoding="utf-8", errors="replace").strip().splitlines() if update.ok else []
+    if log:
+        summary = log[-1]
+    results.measures += [
+        _cli_figure("status", status, 1.0, f"status, {size}"),
+        _cli_figure("check", check, 10.0, "check --no-extract, same corpus",
+                    note="every catalog: syntax, headers, markup, safety, orthography, wrapping"),
+        _cli_figure("update", update, 15.0, f"update --no-extract, {stats.catalogs} catalogs",
+                    note=f"templates ahead of the catalogs (~3% paragraphs changed, 1% added, 1% removed): {summary}"),
+        _cli_figure("update_again", update_again, None, "update again (nothing to do)"),
+        _cli_figure("check_extract", check_extract, None, "check with extraction (Sphinx gettext)",
+                    note=f"{stats.documents} documents extracted, then compared with the catalogs"),
+        _cli_figure("update_extract", update_extract, None, "update with extraction (Sphinx gettext)"),
+        _cli_figure("cli_startup", startup, None, "python -m scripts --help (start-up, in each above)"),
+    ]
+
+
+# ---------------------------------------------------------------- all of it
+
+
+def run_benchmark(options: Options, say: Callable[[str], None] = print) -> dict[str, Any]:
+    results = Results()
+    started = time.time()
+    load_before = measure.load_average()
+    owned = options.workdir is None
+    work = Path(tempfile.mkdtemp(prefix="policy-bench-")) if owned else options.workdir
+    assert work is not None
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        snap = snapshot(options.project, work / "snapshot", rev=options.rev)
+        # Whatever this process imports from scripts (the corpus generators) is the snapshot too.
+        sys.path.insert(0, str(snap))
+        tags = corpus.registry_tags(snap)
+        what = f"git {options.rev}" if options.rev else "working tree"
+        say(f"benchmark ({options.mode}): {options.project} ({what}) -> copies in {work}; {os.cpu_count()} cores, "
+            f"load {load_before}")
+        full = None
+        if "matrix" in options.parts:
+            full = matrix(snap, work, tags, options, results, say)
+            if options.real_make:
+                results.measures.append(real_make_noop(work / "logs", say))
+            if options.scaled != "off":
+                scaled(snap, work, tags, full, options, results, say)
+        if "catalogs" in options.parts and options.catalogs:
+            catalog_tools(snap, work, options, results, say)
+        usage = measure.max_rss_bytes()
+        peaks = {name: r.get("peak_tree_rss_mib", 0) for name, r in results.runs.items() if isinstance(r, dict)}
+        largest = max(peaks, key=lambda name: peaks[name], default="")
+        tree = peaks.get(largest, 0)
+        results.measures += [
+            at_most("memory_process", "peak memory, largest process", usage["children"] / GiB, 1.0, "GiB",
+                    shown=f"{usage['children'] / 2**20:.0f} MiB",
+                    note=f"ru_maxrss of the children (Sphinx, xelatex, ...); this process: "
+                         f"{usage['self'] / 2**20:.0f} MiB"),
+            at_most("memory_tree", "peak memory, whole matrix at once", tree / 1024, 1.0, "GiB",
+                    shown=f"{tree:.0f} MiB",
+                    note=f"sum of the RSS of every process of one run, sampled every 0.2 s; largest: {largest}"),
+        ]
+    finally:
+        if sys.path and sys.path[0] == str(work / "snapshot"):
+            sys.path.pop(0)
+        if owned and not options.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    load_after = measure.load_average()
+    results.notes.append(
+        f"Machine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; load average "
+        f"{load_before} before, {load_after} after. Wall times count other work on the machine; CPU times "
+        "(user + system of every process involved) do not, and are the figures to compare on a busy machine.")
+    return {
+        "schema": 1,
+        "mode": options.mode,
+        "project": str(options.project),
+        "revision": options.rev or "working tree",
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
+        "seconds": round(time.time() - started, 1),
+        "machine": {"cores": os.cpu_count(), "load_before": load_before, "load_after": load_after,
+                    "platform": platform.platform(), "python": platform.python_version()},
+        "workdir": None if owned and not options.keep else str(work),
+        "measures": results.measures,
+        "runs": results.runs,
+        "notes": results.notes,
+        "failures": results.failures,
+    }

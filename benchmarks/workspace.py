@@ -1,0 +1,130 @@
+"""Copies of a project to build in, and the environment every build of the benchmark shares.
+
+The pipeline's code is copied too (scripts/, once, at the start of the run): its files are
+inputs of every edition's fingerprint, so an edit to scripts/ made while the benchmark runs
+(other people work in this repository) would otherwise turn the "nothing changed" rebuild into
+a full one. conf.py puts its own directory first on sys.path, so the baseline's sphinx-build
+imports the same copy.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("conf.py", "source", "locale")
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo", ".update.lock", "build", "dist")
+BENCH_VERSION = "0.0.0-bench"
+# 2026-01-01T00:00:00Z: dates in the outputs must not depend on when the benchmark runs.
+BENCH_EPOCH = "1767225600"
+
+
+def snapshot(project_root: Path, dest: Path, package_root: Path = REPO, rev: str | None = None) -> Path:
+    """conf.py, source/, locale/ of `project_root` and the pipeline package, copied to `dest`.
+
+    With `rev`, all of them as committed at that git revision of the repository instead of as
+    they are in the working tree (which may hold someone's unfinished change).
+    """
+    dest.mkdir(parents=True)
+    if rev is not None:
+        if project_root.resolve() != package_root.resolve():
+            raise ValueError("a git revision can only be benchmarked for the repository itself")
+        archive = subprocess.run(["git", "-C", str(package_root), "archive", "--format=tar", rev,
+                                  *PROJECT_PARTS, "scripts"], capture_output=True, check=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(dest, filter="data")
+        return dest
+    for part in PROJECT_PARTS:
+        source = project_root / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part, ignore=IGNORED)
+        elif source.is_file():
+            shutil.copy2(source, dest / part)
+    shutil.copytree(package_root / "scripts", dest / "scripts", ignore=IGNORED)
+    return dest
+
+
+def copy_of(snap: Path, dest: Path) -> Path:
+    """A fresh project to build in: the snapshot, without any build output."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(snap, dest, ignore=IGNORED)
+    return dest
+
+
+def environment(root: Path) -> dict[str, str]:
+    """What every command of the benchmark runs with: same code, version and dates everywhere."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"POLICY_BUILD_DIR", "POLICY_DIST_DIR", "PYTHONPATH", "PYTHONSTARTUP"}}
+    env.update(PYTHONPATH=str(root), POLICY_VERSION=BENCH_VERSION, SOURCE_DATE_EPOCH=BENCH_EPOCH,
+               CI="1", PYTHONUNBUFFERED="1")
+    return env
+
+
+def cli(root: Path, *args: str) -> list[str]:
+    """`python -m scripts --root ROOT ...`, with the interpreter running the benchmark."""
+    return [sys.executable, "-m", "scripts", "--root", str(root), *args]
+
+
+def edition_statuses(root: Path, tags: list[str]) -> dict[str, dict[str, str]]:
+    """tag -> format -> status ("built", "skipped", "failed") from build/logs/<tag>.result.json."""
+    found: dict[str, dict[str, str]] = {}
+    for tag in tags:
+        path = root / "build" / "logs" / f"{tag}.result.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            found[tag] = {"*": "no result"}
+            continue
+        found[tag] = {entry["format"]: entry["status"] for entry in data.get("formats", [])}
+    return found
+
+
+def change_one_msgstr(root: Path, tag: str, suffix: str = " (bench)") -> dict[str, str]:
+    """Edit one translated paragraph of `tag` in place, as a translator would; says which.
+
+    A plain text edit (no catalog library), so that the file's only change is that string.
+    """
+    for path in sorted((root / "locale" / tag / "LC_MESSAGES").glob("*.po")):
+        if path.stem == "sphinx":
+            continue
+        text = path.read_text(encoding="utf-8")
+        blocks = text.split("\n\n")
+        for index, block in enumerate(blocks):
+            lines = block.split("\n")
+            if any(line.startswith(("#~", "#, fuzzy")) or (line.startswith("#,") and "fuzzy" in line)
+                   for line in lines):
+                continue
+            starts = [i for i, line in enumerate(lines) if line.startswith("msgstr ")]
+            if len(starts) != 1 or not any(line.startswith('msgid "') for line in lines):
+                continue
+            msgid_line = next(i for i, line in enumerate(lines) if line.startswith('msgid "'))
+            if lines[msgid_line] == 'msgid ""' and msgid_line + 1 == starts[0]:
+                continue  # the header
+            body = lines[starts[0]:]
+            if len(body) < 3 or not all(line.endswith('"') for line in body):
+                continue  # only paragraphs (wrapped msgstr) with a translation
+            last = starts[0] + len(body) - 1
+            lines[last] = lines[last][:-1] + suffix + '"'
+            blocks[index] = "\n".join(lines)
+            path.write_text("\n\n".join(blocks), encoding="utf-8")
+            line = sum(b.count("\n") + 2 for b in blocks[:index]) + last + 1
+            return {"catalog": str(path.relative_to(root)), "line": str(line)}
+    raise RuntimeError(f"no translated paragraph found in the {tag} catalogs to change")
+
+
+def first_translated_language(root: Path, tags: list[str]) -> str:
+    """The first language with a translated paragraph (the source has none), in registry order."""
+    for tag in tags:
+        probe = root / "locale" / tag / "LC_MESSAGES"
+        for path in sorted(probe.glob("*.po")):
+            if path.stem != "sphinx" and '\nmsgstr ""\n"' in path.read_text(encoding="utf-8"):
+                return tag
+    raise RuntimeError("no language has a translated paragraph")

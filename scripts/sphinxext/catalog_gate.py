@@ -1,0 +1,117 @@
+"""An edition is built only from catalogs that `check` accepts as well-formed and safe.
+
+Sphinx reads catalogs with Babel, which skips what it cannot parse (printing to stdout, not as a
+warning), keeps the last of two entries with the same msgid, and ignores a wrong header: a broken
+catalog would silently publish a partial or wrong edition. So each edition runs the checks of
+scripts/checks.py over its own catalogs first and reports every error that breaks the build, the
+page or the reader's safety (codes ``po-*``, ``myst-*``, ``unsafe-*``) as a ``policy`` warning
+located at the catalog line; the build matrix then fails that edition alone. Orthography
+(``apostrophe``, ``unicode-nfc``, ``whitespace``) is left to `check`, where translators see it.
+
+Sphinx also drops, without a word, a translation that does not parse as one paragraph like its
+msgid (a `-` or `#` at its start makes it a list or a heading): the reader gets the Spanish text
+and nobody is told. Each such translation is reported as ``translation-unused``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+from sphinx.util.nodes import extract_messages
+
+from scripts import pofile
+from scripts.diagnostics import Diagnostic, display_path
+from scripts.project import Project
+from scripts.sphinxext.editions import edition_language, registry_of
+
+logger = logging.getLogger(__name__)
+
+GATED_PREFIXES = ("po-", "myst-", "unsafe-")
+
+
+def gate_problems(app: Sphinx, config: Config) -> list[tuple[Path, int, str, str, str]]:
+    """(path, line, code, message, hint) of every gated error in this edition's catalogs."""
+    from scripts.checks import check_file  # noqa: PLC0415 - checks imports catalogs, which is heavy
+    from scripts.catalogs import catalog_files  # noqa: PLC0415
+
+    project, registry = registry_of(app)
+    lang = edition_language(app, config)
+    found = []
+    for path in catalog_files(project, lang.tag):
+        for diagnostic in check_file(path, registry, project.root, wrapping=False):
+            if diagnostic.is_error and diagnostic.code.startswith(GATED_PREFIXES):
+                found.append((path, diagnostic.line, diagnostic.code, diagnostic.message, diagnostic.hint))
+    return found
+
+
+def unregistered_catalogs(project: Project) -> list[Diagnostic]:
+    """One diagnostic per language directory under locale/ whose catalogs no edition builds
+    (its tag is not in the registry), so that `build` says so instead of ignoring them."""
+    registry = project.registry()
+    found = []
+    for directory in sorted(project.localedir.glob("*/LC_MESSAGES")):
+        tag = directory.parent.name
+        catalogs = sorted(directory.rglob("*.po"))
+        if tag in registry or not catalogs:
+            continue
+        found.append(Diagnostic(
+            display_path(catalogs[0], project.root), 1, "po-unknown-language",
+            f"{len(catalogs)} catalog(s) for {tag!r}, which is not in locale/languages.toml, are not built",
+            f"register the language first (`python -m scripts add-language {tag}`), or move the files "
+            "into the directory of the language they are written in"))
+    return found
+
+
+def check_catalogs(app: Sphinx, config: Config) -> None:
+    for path, line, code, message, hint in gate_problems(app, config):
+        logger.warning("%s — %s", message, hint, type="policy", subtype=code, location=f"{path}:{line}")
+
+
+def _translations(po_path: Path, allow_fuzzy: bool) -> dict[str, pofile.Entry]:
+    try:
+        catalog = pofile.read(po_path)
+    except (OSError, pofile.PoSyntaxError):
+        return {}  # reported by check_catalogs
+    return {e.msgid: e for e in catalog.entries
+            if not e.obsolete and e.msgctxt is None and e.msgstr.strip() and (allow_fuzzy or not e.fuzzy)}
+
+
+class ReportUnusedTranslations(SphinxTransform):
+    """Right after Sphinx's Locale transform (20): every translated message it did not use."""
+
+    default_priority = 21
+
+    def apply(self, **kwargs: Any) -> None:
+        lang = edition_language(self.app, self.config)
+        if lang.source:
+            return
+        project, _ = registry_of(self.app)
+        po_path = project.catalogdir(lang.tag) / f"{self.env.docname}.po"
+        entries = _translations(po_path, bool(self.config.gettext_allow_fuzzy_translations))
+        if not entries:
+            return
+        for node, msgid in extract_messages(self.document):
+            entry = entries.get(msgid)
+            if entry is None or entry.msgstr == msgid or node.get("translated"):
+                continue
+            if isinstance(node, addnodes.translatable | nodes.meta | nodes.image):
+                continue  # translated in place, without the "translated" mark
+            logger.warning("this translation is not used: it does not read as one %s like its msgid, "
+                           "so the Spanish text is shown — %s", node.tagname,
+                           "translate it as the msgid is written: no list marker (- or 1.), heading # "
+                           "or fence at its start; `python -m scripts check` compares the markup",
+                           type="policy", subtype="translation-unused",
+                           location=f"{po_path}:{entry.msgstr_line}")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_transform(ReportUnusedTranslations)
+    app.connect("config-inited", check_catalogs, priority=850)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

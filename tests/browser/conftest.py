@@ -1,0 +1,218 @@
+"""The readers' site, built from the basic fixture and read in a real browser.
+
+`site_project` is tests/roots/basic with what a deployed site has and the fixture leaves out:
+the site's URL (for the sitemap and the canonical links), a repository (for "Translate this
+page") and the repository's current Spanish interface catalog (the fixture's copy may lag behind
+the templates). Its site is built once per session; its PDF and EPUB files are those of the
+session's full build of the fixture (`built_basic`). `site_url` serves the
+result on 127.0.0.1 with a threaded http.server that answers missing paths with the site's
+404.html, as static hosts do.
+
+Pages are driven by the PyPI `playwright` package through Debian's Chromium (never
+`playwright install`). Every page a test opens records console errors, failed requests and any
+request for another host (those are aborted, so no test can reach the network); the `page`
+fixture fails the test if any happened.
+
+axe-core comes from npm, pinned, fetched on first use into build/test-tools/ (not vendored: the
+repository holds the policy and its pipeline, not third-party bundles). POLICY_AXE_JS may point
+at an axe.min.js instead, e.g. on a machine without network access.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from scripts.project import Project
+
+from tests.conftest import REPO, copy_root, run_cli
+
+CHROMIUM = os.environ.get("POLICY_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE_VERSION = "4.14.1"
+SITE_URL = "https://politica.example/"
+REPOSITORY = "https://git.example/politica"
+VERSION = "1.2.3"  # run_cli sets POLICY_VERSION
+TAGS = ("es", "en", "yua")
+
+
+@pytest.fixture(scope="session")
+def site_project(built_basic: Project, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    project = copy_root("basic", tmp_path_factory.mktemp("site") / "basic")
+    shutil.copyfile(REPO / "locale" / "es" / "LC_MESSAGES" / "sphinx.po",
+                    project.catalogdir("es") / "sphinx.po")
+    with (project.root / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f"\npolicy_site_url = {SITE_URL!r}\npolicy_repository = {REPOSITORY!r}\n")
+    # The PDF and EPUB files do not depend on the settings above: the session's full build of
+    # the same fixture provides them, and only the site is built again.
+    shutil.copytree(built_basic.distdir, project.distdir)
+    done = run_cli("build", "--formats", "html", root=project.root)
+    assert done.returncode == 0, f"site build failed:\n{done.stdout}\n{done.stderr}"
+    return project
+
+
+def manifests(project: Project) -> dict[str, dict[str, Any]]:
+    return {tag: json.loads((project.sitedir / tag / "edition.json").read_text(encoding="utf-8")) for tag in TAGS}
+
+
+class _SiteHandler(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+                      ".epub": "application/epub+zip", ".pdf": "application/pdf",
+                      ".js": "text/javascript", ".xml": "application/xml"}
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@pytest.fixture(scope="session")
+def site_url(site_project: Project) -> Iterator[str]:
+    handler = functools.partial(_SiteHandler, directory=str(site_project.sitedir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} not found — install Debian's chromium (see ../shared/TOOLCHAIN.md) "
+                    "or set POLICY_CHROMIUM")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@dataclass
+class PageLog:
+    """What a page did that a reader's browser should never do."""
+
+    host: str
+    expected_missing: set[str] = field(default_factory=set)  # URLs a test asks for knowing they are not there
+    console_errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return ([f"console error: {e}" for e in self.console_errors]
+                + [f"request to another host: {u}" for u in self.foreign_requests]
+                + [f"failed request: {u}" for u in self.failed_requests])
+
+
+def open_context(browser: Any, site_url: str, **options: Any) -> tuple[Any, PageLog]:
+    """A browser context that records problems and lets no request leave 127.0.0.1."""
+    log = PageLog(host=urlsplit(site_url).netloc)
+    context = browser.new_context(base_url=site_url, **{"locale": "es-MX", **options})
+
+    def foreign(url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme not in ("data", "blob", "about") and parts.netloc != log.host
+
+    def refuse(route: Any) -> None:
+        log.foreign_requests.append(route.request.url)
+        route.abort()
+
+    context.route(foreign, refuse)
+
+    def on_console(message: Any) -> None:
+        url = message.location.get("url", "")
+        if message.type == "error" and not (url in log.expected_missing and "404" in message.text):
+            log.console_errors.append(f"{message.text} ({url})")
+
+    def on_failed(request: Any) -> None:
+        if urlsplit(request.url).netloc == log.host:
+            log.failed_requests.append(f"{request.url}: {request.failure}")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400 and response.url not in log.expected_missing:
+            log.failed_requests.append(f"{response.url}: HTTP {response.status}")
+
+    context.on("console", on_console)
+    context.on("weberror", lambda error: log.console_errors.append(f"uncaught: {error.error}"))
+    context.on("requestfailed", on_failed)
+    context.on("response", on_response)
+    return context, log
+
+
+@pytest.fixture
+def site_page(browser: Any, site_url: str) -> Iterator[Any]:
+    """A page on the served site; the test fails if the page logged an error or left the site."""
+    context, log = open_context(browser, site_url)
+    page = context.new_page()
+    page.policy_log = log
+    try:
+        yield page
+    finally:
+        context.close()
+    if problems := log.problems():
+        pytest.fail("the page misbehaved:\n  " + "\n  ".join(problems))
+
+
+def fetch_axe() -> str:
+    """axe.min.js from npm (pinned), cached under build/test-tools/."""
+    override = os.environ.get("POLICY_AXE_JS")
+    if override:
+        return Path(override).read_text(encoding="utf-8")
+    cache = REPO / "build" / "test-tools" / f"axe-core-{AXE_VERSION}"
+    script = cache / "axe.min.js"
+    if not script.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to fetch axe-core for the accessibility test "
+                        "(apt-get install npm), or set POLICY_AXE_JS to an axe.min.js")
+        with tempfile.TemporaryDirectory() as tmp:
+            done = subprocess.run([npm, "pack", f"axe-core@{AXE_VERSION}", "--pack-destination", tmp,
+                                   "--silent"], capture_output=True, text=True, timeout=180, check=False)
+            tarballs = list(Path(tmp).glob("axe-core-*.tgz"))
+            if done.returncode != 0 or not tarballs:
+                pytest.fail(f"npm pack axe-core@{AXE_VERSION} failed ({done.returncode}): "
+                            f"{done.stderr.strip()[-500:]} — set POLICY_AXE_JS to an axe.min.js to run offline")
+            cache.mkdir(parents=True, exist_ok=True)
+            with tarfile.open(tarballs[0]) as archive:
+                for name in ("axe.min.js", "LICENSE"):
+                    member = archive.extractfile(f"package/{name}")
+                    if member is not None:
+                        (cache / f".{name}.part").write_bytes(member.read())
+                        os.replace(cache / f".{name}.part", cache / name)
+    return script.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    return fetch_axe()
