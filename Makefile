@@ -5,7 +5,9 @@
 # ---- configuration ---------------------------------------------------------------------------
 PYTHON      ?= python3
 VENV        ?= .venv
-LANG        ?= es
+# LANG=tag picks the edition of the single-language targets. Only a LANG given on the command line
+# counts: the environment's LANG is the locale (es_MX.UTF-8), not an edition.
+EDITION     := $(if $(filter command line,$(origin LANG)),$(LANG),es)
 FORMATS     ?= html,epub,pdf
 JOBS        ?= 0
 PYTEST_ARGS ?=
@@ -16,7 +18,7 @@ CLI   := $(VPY) -m scripts
 
 .DEFAULT_GOAL := all
 .PHONY: all help test system venv html epub latexpdf pdf gettext update-po status check wrap preview \
-        release bench clean distclean lint
+        release release-gather bench clean distclean lint
 
 help: ## list every target
 	@echo "Usage: make [target] [LANG=tag] [FORMATS=html,epub,pdf] [JOBS=n]"
@@ -41,13 +43,13 @@ all: system $(STAMP) ## build every edition: site, PDF and EPUB in every languag
 	@$(CLI) build --jobs $(JOBS)
 
 html: system $(STAMP) ## HTML of one language (LANG=tag)
-	@$(CLI) build --lang $(LANG) --formats html
+	@$(CLI) build --lang $(EDITION) --formats html
 
 epub: system $(STAMP) ## EPUB of one language (LANG=tag)
-	@$(CLI) build --lang $(LANG) --formats epub
+	@$(CLI) build --lang $(EDITION) --formats epub
 
 latexpdf pdf: system $(STAMP) ## PDF of one language (LANG=tag)
-	@$(CLI) build --lang $(LANG) --formats pdf
+	@$(CLI) build --lang $(EDITION) --formats pdf
 
 gettext: system $(STAMP) ## extract the message templates (.pot) into build/gettext
 	@$(CLI) extract
@@ -66,11 +68,14 @@ wrap: $(STAMP) ## rewrite catalogs with the canonical wrapping
 	@$(CLI) wrap
 
 preview: system $(STAMP) ## draft HTML of one language including fuzzy entries (LANG=tag)
-	@$(CLI) preview $(LANG)
+	@$(CLI) preview $(EDITION)
 
 # ---- maintainers -----------------------------------------------------------------------------
-release: system $(STAMP) ## build a tagged, reproducible release into dist/
-	@$(CLI) release
+release: system $(STAMP) ## build a tagged, reproducible release into dist/ (LANG=tag: that language only)
+	@$(CLI) release $(if $(filter command line,$(origin LANG)),--lang $(LANG))
+
+release-gather: system $(STAMP) ## publish what `make release LANG=...` jobs built: archive, notes, sums
+	@$(CLI) release --gather
 
 bench: system $(STAMP) ## measure the build matrix and the catalog tools
 	@$(VPY) -m benchmarks

@@ -154,7 +154,11 @@ CORPUS_LANGUAGES = (
     ("tzh", "Bats’il k’op", "Tseltal", "Tseltal", "es", True),
 )
 
-VOCABULARY = (
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+VOCABULARY = _words(
     "datos abiertos gobierno estatal municipal política publicación conjunto formato licencia portal "
     "dependencia responsable inventario calidad actualización metadatos acceso información pública "
     "transparencia ciudadanía participación consulta descarga archivo registro catálogo norma "
@@ -166,8 +170,8 @@ VOCABULARY = (
     "protección privacidad riesgo anonimización uso reutilización valor público servicio programa "
     "presupuesto contrato obra compra proveedor resultado meta avance reporte mapa ubicación "
     "localidad región estado municipio escuela salud agua transporte seguridad medio ambiente"
-).split()  # noqa: SIM905 - a sentence of words reads better than 120 quoted ones
-CONNECTIVES = "de la el los las en con para por que y o se del al su sus como cada sin entre sobre".split()  # noqa: SIM905
+)
+CONNECTIVES = _words("de la el los las en con para por que y o se del al su sus como cada sin entre sobre")
 
 
 @dataclass

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
-from scripts.project import Project, commit_timestamp
+from scripts.project import DIST_STEM, Project, commit_timestamp
 
 FORMATS = ("html", "epub", "pdf")
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -65,8 +65,7 @@ class BuildOptions:
     tags: tuple[str, ...] = ()
     jobs: int = 0
     force: bool = False
-    draft: bool = False  # preview: fuzzy entries shown, every page marked as a draft
-    outdir: Path | None = None  # preview builds go elsewhere than the site
+    outdir: Path | None = None  # where the HTML editions go (default: the site)
 
 
 # ---------------------------------------------------------------- fingerprints
@@ -146,7 +145,7 @@ def fingerprint(project: Project, tag: str, fmt: str, options: BuildOptions) -> 
         digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path).encode())
         digest.update(b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    context = {"tag": tag, "format": fmt, "version": project.version, "draft": options.draft,
+    context = {"tag": tag, "format": fmt, "version": project.version,
                "tools": _tool_versions(), "epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}
     digest.update(json.dumps(context, sort_keys=True).encode())
     return digest.hexdigest()
@@ -194,6 +193,13 @@ def copy_atomic(source: Path, dest: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def prune_other_versions(dest: Path, tag: str, suffix: str) -> None:
+    """dist/ holds one version of each edition: drop files of other versions once the new one is there."""
+    for old in dest.parent.glob(f"{DIST_STEM}-*-{tag}.{suffix}"):
+        if old != dest:
+            old.unlink(missing_ok=True)
 
 
 def replace_tree(staged: Path, dest: Path) -> None:
@@ -321,16 +327,12 @@ def _run_sphinx(project: Project, tag: str, builder: str, outdir: Path, options:
     nocolor()
 
     overrides: dict[str, Any] = {"language": tag}
-    tags: list[str] = []
-    if options.draft:
-        overrides["gettext_allow_fuzzy_translations"] = True
-        tags.append("draft")
     warnings = io.StringIO()
     status = io.StringIO()
     with patch_docutils(project.confdir), docutils_namespace():
         app = Sphinx(project.srcdir, project.confdir, outdir, project.doctreedir(tag), builder,
                      confoverrides=overrides, status=status, warning=warnings, freshenv=freshenv,
-                     warningiserror=True, tags=tags)
+                     warningiserror=True)
         app.build()
     from scripts.sphinx_warnings import sphinx_problems  # noqa: PLC0415
 
@@ -358,7 +360,7 @@ def plan_edition(project: Project, tag: str, options: BuildOptions, state: dict[
         key = fingerprint(project, tag, fmt, options)
         previous = state.get(fmt, {})
         output = Path(previous.get("output", ""))
-        if not options.force and not options.draft and previous.get("fingerprint") == key and output.exists():
+        if not options.force and previous.get("fingerprint") == key and output.exists():
             skipped.append((fmt, str(output)))
         else:
             todo.append((fmt, key))
@@ -437,10 +439,11 @@ def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionR
                     continue
                 built = epub_dir / f"politica-datos-abiertos-{tag}.epub"
                 dest = dist / project.dist_name(tag, "epub")
-                repack_target = dest if not options.draft else work / dest.name
+                repack_target = dest
                 from scripts.archives import repack_epub  # noqa: PLC0415
 
                 repack_epub(built, repack_target, epoch)
+                prune_other_versions(repack_target, tag, "epub")
                 finish(fmt, "built", t0, str(repack_target))
         except Exception as exc:  # noqa: BLE001 - one broken edition must not stop the report
             finish(fmt, "failed", t0, problems=[f"{type(exc).__name__}: {exc}"])
@@ -458,6 +461,7 @@ def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionR
         else:
             dest = dist / project.dist_name(tag, "pdf")
             copy_atomic(pdf, dest)
+            prune_other_versions(dest, tag, "pdf")
             finish("pdf", "built", latex_started, str(dest))
 
     state["failed"] = any_failed
@@ -478,8 +482,6 @@ def _run_worker(project: Project, tag: str, options: BuildOptions) -> EditionRes
                "--formats", ",".join(options.formats), "--result", str(result_file)]
     if options.force:
         command.append("--force")
-    if options.draft:
-        command.append("--draft")
     if options.outdir:
         command += ["--outdir", str(options.outdir)]
     log_path = log_dir / f"{tag}.log"
@@ -618,14 +620,13 @@ def _add_edition_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--formats", type=_formats, default=FORMATS)
     parser.add_argument("--result", type=Path, required=True)
     parser.add_argument("--force", action="store_true")
-    parser.add_argument("--draft", action="store_true")
     parser.add_argument("--outdir", type=Path, default=None)
 
 
 def run_edition(args: argparse.Namespace) -> int:
     """(internal) Build one language's editions in this process; the matrix runs one per language."""
     project = Project(Path(args.root)) if args.root else Project.discover()
-    options = BuildOptions(formats=args.formats, tags=(args.tag,), force=args.force, draft=args.draft,
+    options = BuildOptions(formats=args.formats, tags=(args.tag,), force=args.force,
                            outdir=args.outdir)
     try:
         result = build_edition(project, args.tag, options)

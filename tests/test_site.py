@@ -156,6 +156,7 @@ def page(project: Project, tag: str, name: str) -> str:
     return (project.sitedir / tag / name).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_translate_links_go_to_the_translators_page(without_repository: Project) -> None:
     for tag in ("es", "en", "yua"):
         text = page(without_repository, tag, "capitulo.html")
@@ -164,6 +165,7 @@ def test_translate_links_go_to_the_translators_page(without_repository: Project)
     assert banner and 'href="traducir.html"' in banner.group(0)
 
 
+@pytest.mark.slow
 def test_a_page_without_catalog_is_untranslated(without_repository: Project) -> None:
     """traducir.md has no en catalog: in the en edition it is Spanish, marked, and counted."""
     text = page(without_repository, "en", "traducir.html")
@@ -177,12 +179,14 @@ def test_a_page_without_catalog_is_untranslated(without_repository: Project) -> 
     assert "untranslated" not in page(without_repository, "es", "traducir.html")
 
 
+@pytest.mark.slow
 def test_a_translation_identical_to_its_source_counts_as_translated(without_repository: Project) -> None:
     text = page(without_repository, "yua", "traducir.html")
     assert re.search(r"<h1>Cómo traducir", text), "same words as the source: translated, not marked"
     assert '<p class="untranslated" lang="es">Cada edición' in text
 
 
+@pytest.mark.slow
 def test_without_site_url_no_sitemap_and_relative_alternates(without_repository: Project) -> None:
     assert not (without_repository.sitedir / "sitemap.xml").exists()
     text = page(without_repository, "yua", "capitulo.html")

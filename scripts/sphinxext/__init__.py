@@ -9,11 +9,23 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from scripts.sphinxext import (catalog_gate, editions, images, interface, longlines, metadata, progress, sanitize,
-                               search, site_context)
+from scripts.sphinxext import (
+    catalog_gate,
+    draft,
+    editions,
+    images,
+    interface,
+    longlines,
+    metadata,
+    progress,
+    sanitize,
+    search,
+    site_context,
+)
 
 HERE = Path(__file__).resolve().parent
-SUBMODULES = (editions, interface, images, progress, search, site_context, sanitize, catalog_gate, longlines, metadata)
+SUBMODULES = (editions, interface, images, progress, search, site_context, sanitize, catalog_gate, longlines, metadata,
+              draft)
 
 
 def _add_theme_files(app: Sphinx, config: Config) -> None:

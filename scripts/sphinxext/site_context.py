@@ -59,6 +59,16 @@ def site_url(app: Sphinx) -> str:
     return url if not url or url.endswith("/") else url + "/"
 
 
+def interface_language(app: Sphinx, lang: Language) -> str:
+    """The language the interface strings are in: the edition's own if it has an interface
+    catalog, else its fallback's (Spanish for the Indigenous editions). Marked with lang= on
+    the site's own interface blocks, so screen readers do not read Spanish with a Maya voice."""
+    project, _ = registry_of(app)
+    if not lang.interface_fallback or (project.catalogdir(lang.tag) / "sphinx.po").is_file():
+        return lang.tag
+    return lang.interface_fallback
+
+
 def translate_href(app: Sphinx, lang: Language, pagename: str, pathto: Any) -> str:
     """Where "Translate this page" goes: the page's catalog in the repository, else the
     translators' page of the site, else nowhere (empty)."""
@@ -99,6 +109,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
         })
     context["policy_editions"] = editions
     context["policy_source_tag"] = registry.source.tag
+    context["policy_interface_lang"] = interface_language(app, lang)
     context["policy_home_url"] = base or posixpath.join(to_site, "index.html")
     context["policy_canonical_url"] = f"{base}{lang.tag}/{page}" if base else ""
 

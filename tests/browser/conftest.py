@@ -38,7 +38,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from scripts.project import Project
-
 from tests.conftest import REPO, copy_root, run_cli
 
 CHROMIUM = os.environ.get("POLICY_CHROMIUM", "/usr/bin/chromium")

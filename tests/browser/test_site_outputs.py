@@ -15,6 +15,8 @@ from scripts.project import Project
 from scripts.site import assemble_site
 from tests.browser.conftest import SITE_URL, TAGS, VERSION, manifests
 
+pytestmark = pytest.mark.slow
+
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 
 
