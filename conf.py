@@ -5,6 +5,7 @@ dates, LaTeX language, EPUB identity, interface fallback) are applied per editio
 scripts.sphinxext.editions from locale/languages.toml. Build with `make`, not sphinx-build.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -22,5 +23,9 @@ author = "Comunidad de la Política modelo de datos abiertos"
 policy_publisher = "Comunidad de la Política modelo de datos abiertos"
 policy_license = "CC BY 4.0"
 policy_license_url = "https://creativecommons.org/licenses/by/4.0/deed.es"
-policy_repository = ""  # e.g. "https://github.com/<org>/<repo>"; used by "Traducir esta página"
+# Where the site is published and where its catalogs can be edited. The release workflow sets both
+# from its hosting context; locally they may stay empty: then there is no sitemap.xml (it needs
+# absolute addresses) and "Traducir esta página" links to the translators' page instead.
+policy_site_url = os.environ.get("POLICY_SITE_URL", "")  # e.g. "https://<org>.github.io/<repo>/"
+policy_repository = os.environ.get("POLICY_REPOSITORY", "")  # e.g. "https://github.com/<org>/<repo>"
 copyright = "%Y, " + author

@@ -16,6 +16,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -37,12 +38,14 @@ from benchmarks.workspace import (
     edition_statuses,
     environment,
     first_translated_language,
+    forget_results,
     snapshot,
 )
 
 FORMATS = ("html", "epub", "pdf")
 BASELINE_TARGETS = {"html": "html", "epub": "epub", "pdf": "latexpdf"}
 GiB = 2**30
+ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass
@@ -75,6 +78,11 @@ def _seconds(run: Run) -> str:
     return f"{run.wall:.1f} s (CPU {run.cpu:.1f} s)"
 
 
+def _cores(run: Run) -> str:
+    """How many cores the run kept busy on average: below the core count, it waited or was crowded out."""
+    return f"{run.cpu / run.wall:.2f}" if run.wall else "?"
+
+
 def _failed_editions(statuses: dict[str, dict[str, str]]) -> list[str]:
     return [f"{tag}/{fmt}" for tag, formats in statuses.items() for fmt, status in formats.items()
             if status not in {"built", "skipped"}]
@@ -83,7 +91,7 @@ def _failed_editions(statuses: dict[str, dict[str, str]]) -> list[str]:
 def _environment_line(log: Path) -> str:
     """Sphinx's 'updating environment: ...' line: whether a builder read the sources again."""
     try:
-        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in ANSI_RE.sub("", log.read_text(encoding="utf-8", errors="replace")).splitlines():
             if line.startswith("updating environment:"):
                 return line.removeprefix("updating environment:").strip()
     except OSError:
@@ -124,8 +132,10 @@ def pipeline(root: Path, tags: list[str], formats: tuple[str, ...], logs: Path, 
              timeout: float, *extra: str) -> Run:
     """`python -m scripts build` once; what each edition did is in run.extra["statuses"]."""
     command = cli(root, "build", "--jobs", str(jobs), "--formats", ",".join(formats), *extra)
+    forget_results(root)
     run = measure.run(command, cwd=root, env=environment(root), log=logs / f"{name}.log", timeout=timeout)
-    run.extra["statuses"] = edition_statuses(root, tags)
+    output = Path(run.log).read_text(encoding="utf-8", errors="replace")
+    run.extra["statuses"] = edition_statuses(root, tags, output)
     return run
 
 
@@ -153,17 +163,22 @@ def matrix(snap: Path, work: Path, tags: list[str], options: Options, results: R
                                 f"(log: {full.log})")
     say(f"  {_seconds(full)}")
 
+    steps = base.extra["steps"]
+    reread = [f"{s['tag']} {s['command'][4]}" for i, s in enumerate(steps)
+              if i % len(formats) and not str(s.get("environment", "")).startswith("0 added")]
     results.measures += [
         info("matrix_baseline", f"baseline, {edition_count}", _seconds(base), base.wall, "s",
              note=f"per language in turn: sphinx-build {', '.join('-M ' + BASELINE_TARGETS[f] for f in formats)}"
-                  " -D language=<tag>, into one clean directory per language (its builds share that "
-                  "directory's doctrees)"),
+                  " -D language=<tag>, into one clean directory per language; "
+                  + (f"read the sources again: {', '.join(reread)}" if reread else
+                     "after the first, each build of a language reused its doctrees (Sphinx read once)")),
         info("matrix_pipeline", f"pipeline, {edition_count}", _seconds(full), full.wall, "s",
              note=f"python -m scripts build --jobs {options.jobs or os.cpu_count()} on a fresh copy"
                   + (f"; FAILED editions: {', '.join(failed)}" if failed else "")),
         at_most("matrix_ratio", "full matrix, pipeline / baseline", full.wall / base.wall if base.wall else None,
-                0.5, "x", note=f"CPU time ratio {full.cpu / base.cpu:.2f}x (work done, whatever the machine's load)"
-                if base.cpu else ""),
+                0.5, "x", note=f"CPU time ratio {full.cpu / base.cpu:.2f}x (work done, whatever the machine's load); "
+                f"cores kept busy on average: baseline {_cores(base)}, pipeline {_cores(full)} of "
+                f"{os.cpu_count()}" if base.cpu else ""),
     ]
 
     # One msgstr changed in one language, as a translator would.
@@ -367,9 +382,19 @@ def catalog_tools(snap: Path, work: Path, options: Options, results: Results, sa
 # ---------------------------------------------------------------- all of it
 
 
+def _revision(options: Options) -> str:
+    """What was measured: "working tree", or the revision asked for and the commit it named."""
+    if options.rev is None:
+        return "working tree"
+    done = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", options.rev], capture_output=True,
+                          text=True, check=False)
+    return f"{options.rev} ({done.stdout.strip()})" if done.returncode == 0 else options.rev
+
+
 def run_benchmark(options: Options, say: Callable[[str], None] = print) -> dict[str, Any]:
     results = Results()
     started = time.time()
+    revision = _revision(options)
     load_before = measure.load_average()
     owned = options.workdir is None
     work = Path(tempfile.mkdtemp(prefix="policy-bench-")) if owned else options.workdir
@@ -380,8 +405,7 @@ def run_benchmark(options: Options, say: Callable[[str], None] = print) -> dict[
         # Whatever this process imports from scripts (the corpus generators) is the snapshot too.
         sys.path.insert(0, str(snap))
         tags = corpus.registry_tags(snap)
-        what = f"git {options.rev}" if options.rev else "working tree"
-        say(f"benchmark ({options.mode}): {options.project} ({what}) -> copies in {work}; {os.cpu_count()} cores, "
+        say(f"benchmark ({options.mode}): {options.project} ({revision}) -> copies in {work}; {os.cpu_count()} cores, "
             f"load {load_before}")
         full = None
         if "matrix" in options.parts:
@@ -419,7 +443,7 @@ def run_benchmark(options: Options, say: Callable[[str], None] = print) -> dict[
         "schema": 1,
         "mode": options.mode,
         "project": str(options.project),
-        "revision": options.rev or "working tree",
+        "revision": revision,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
         "seconds": round(time.time() - started, 1),
         "machine": {"cores": os.cpu_count(), "load_before": load_before, "load_after": load_after,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -64,7 +65,7 @@ def environment(root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in {"POLICY_BUILD_DIR", "POLICY_DIST_DIR", "PYTHONPATH", "PYTHONSTARTUP"}}
     env.update(PYTHONPATH=str(root), POLICY_VERSION=BENCH_VERSION, SOURCE_DATE_EPOCH=BENCH_EPOCH,
-               CI="1", PYTHONUNBUFFERED="1")
+               CI="1", NO_COLOR="1", PYTHONUNBUFFERED="1")
     return env
 
 
@@ -73,17 +74,38 @@ def cli(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "scripts", "--root", str(root), *args]
 
 
-def edition_statuses(root: Path, tags: list[str]) -> dict[str, dict[str, str]]:
-    """tag -> format -> status ("built", "skipped", "failed") from build/logs/<tag>.result.json."""
+SUMMARY_RE = re.compile(r"^  (\S+) +((?:html|epub|pdf) \w+.*)$", re.MULTILINE)
+
+
+def forget_results(root: Path) -> None:
+    """Remove the last run's build/logs/<tag>.result.json, so that what is there after a run is its own."""
+    for path in (root / "build" / "logs").glob("*.result.json"):
+        path.unlink()
+
+
+def summary_statuses(output: str) -> dict[str, dict[str, str]]:
+    """tag -> format -> status from the summary `build` prints ("  es     html skipped, pdf built 9.1s")."""
+    found: dict[str, dict[str, str]] = {}
+    for tag, cells in SUMMARY_RE.findall(output):
+        found[tag] = {cell.split()[0]: cell.split()[1] for cell in cells.split(", ") if len(cell.split()) >= 2}
+    return found
+
+
+def edition_statuses(root: Path, tags: list[str], output: str = "") -> dict[str, dict[str, str]]:
+    """tag -> format -> status ("built", "skipped", "failed") of the last run.
+
+    From build/logs/<tag>.result.json, which a worker writes; an edition found up to date is
+    decided without a worker, and then only the summary printed by `build` says so.
+    """
+    summary = summary_statuses(output)
     found: dict[str, dict[str, str]] = {}
     for tag in tags:
         path = root / "build" / "logs" / f"{tag}.result.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            found[tag] = {"*": "no result"}
-            continue
-        found[tag] = {entry["format"]: entry["status"] for entry in data.get("formats", [])}
+            found[tag] = {entry["format"]: entry["status"] for entry in data.get("formats", [])}
+        except (OSError, ValueError, KeyError, TypeError):
+            found[tag] = summary.get(tag, {"*": "no result"})
     return found
 
 

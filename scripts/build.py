@@ -410,6 +410,8 @@ def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionR
         try:
             if fmt == "html":
                 staged = work / "html"
+                if options.force:  # a forced build starts clean: no file of an older build survives
+                    shutil.rmtree(staged, ignore_errors=True)
                 problems = _run_sphinx(project, tag, "html", staged, options, freshenv)
                 freshenv = False
                 if problems:

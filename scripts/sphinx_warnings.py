@@ -41,16 +41,27 @@ HINTS = {
 DEFAULT_HINT = "correct the text at that line; `python -m scripts check` explains problems in catalogs"
 
 
-def _catalog_entry_line(po_path: Path, source_rel: str, source_line: int) -> int | None:
-    """Line of the entry whose `#:` reference is `source_rel:source_line`."""
+def _catalog_entry_line(po_path: Path, source: Path, source_rel: str, source_line: int) -> int | None:
+    """Line of the entry whose `#:` reference is `source_rel:source_line`, or (a catalog without
+    references) whose msgid starts with the text of that source line."""
     try:
         catalog = pofile.read(po_path)
     except (OSError, pofile.PoSyntaxError):
         return None
+    entries = [e for e in catalog.entries if not e.obsolete]
     wanted = f"{source_rel}:{source_line}"
-    for entry in catalog.entries:
-        if not entry.obsolete and any(ref.endswith(wanted) for ref in entry.references):
+    for entry in entries:
+        if any(ref.endswith(wanted) for ref in entry.references):
             return entry.msgstr_line or entry.line
+    try:
+        text = source.read_text(encoding="utf-8").splitlines()[source_line - 1].strip()
+    except (OSError, UnicodeDecodeError, IndexError):
+        return None
+    text = text.lstrip("#>*-+0123456789. ").strip()
+    if len(text) >= 8:
+        for entry in entries:
+            if entry.msgid.startswith(text[:60]):
+                return entry.msgstr_line or entry.line
     return None
 
 
@@ -63,7 +74,7 @@ def _translation_location(root: Path, tag: str, source: Path, line: int) -> tupl
     po_path = root / "locale" / tag / "LC_MESSAGES" / rel.with_suffix(".po")
     if not po_path.is_file():
         return None
-    found = _catalog_entry_line(po_path, rel.as_posix(), line)
+    found = _catalog_entry_line(po_path, source, rel.as_posix(), line)
     return display_path(po_path, root), found or 0
 
 
@@ -83,6 +94,8 @@ def sphinx_diagnostics(text: str, root: Path, tag: str | None = None) -> list[Di
         code = match.group("code") or ("sphinx" if match.group("level") == "WARNING" else "docutils")
         message = match.group("message").strip()
         hint = HINTS.get(code, DEFAULT_HINT)
+        if message.startswith(("File insertion disabled", '"raw" directive disabled', '"include" directive disabled')):
+            code, hint = "unsafe-directive", "a translation cannot bring in files: remove the {include}, {literalinclude} or {raw} directive"
         if code.startswith("policy."):
             code = code.removeprefix("policy.")
             message, sep, own_hint = message.partition(" — ")

@@ -30,6 +30,7 @@ from scripts import pofile
 from scripts.diagnostics import Diagnostic, display_path
 from scripts.project import Project
 from scripts.sphinxext.editions import edition_language, registry_of
+from scripts.sphinxext.sanitize import record_problem
 
 logger = logging.getLogger(__name__)
 
@@ -103,12 +104,11 @@ class ReportUnusedTranslations(SphinxTransform):
                 continue
             if isinstance(node, addnodes.translatable | nodes.meta | nodes.image):
                 continue  # translated in place, without the "translated" mark
-            logger.warning("this translation is not used: it does not read as one %s like its msgid, "
-                           "so the Spanish text is shown — %s", node.tagname,
+            record_problem(self.env, f"{po_path}:{entry.msgstr_line}", "translation-unused",
+                           f"this translation is not used: it does not read as one {node.tagname} like "
+                           "its msgid, so the Spanish text is shown",
                            "translate it as the msgid is written: no list marker (- or 1.), heading # "
-                           "or fence at its start; `python -m scripts check` compares the markup",
-                           type="policy", subtype="translation-unused",
-                           location=f"{po_path}:{entry.msgstr_line}")
+                           "or fence at its start; `python -m scripts check` compares the markup")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

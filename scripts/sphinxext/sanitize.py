@@ -117,6 +117,42 @@ def _location(env: Any, node: nodes.Node, needle: str) -> str | None:
     return f"{source}:{line or 0}"
 
 
+# ---------------------------------------------------------------- problems found while reading
+#
+# The builders of an edition share one read of the sources (HTML reads, LaTeX and EPUB reuse the
+# pickled environment), so a warning given while reading would fail the HTML alone and let the
+# PDF and the EPUB through. Problems found while reading are kept in the environment, per
+# document, and reported by every builder when it finishes.
+
+
+def record_problem(env: Any, location: str | None, code: str, message: str, hint: str) -> None:
+    docname = env.docname
+    env.policy_problems = getattr(env, "policy_problems", {})
+    env.policy_problems.setdefault(docname, []).append((location, code, message, hint))
+
+
+def _purge_problems(app: Sphinx, env: Any, docname: str) -> None:
+    getattr(env, "policy_problems", {}).pop(docname, None)
+
+
+def _merge_problems(app: Sphinx, env: Any, docnames: set[str], other: Any) -> None:
+    env.policy_problems = getattr(env, "policy_problems", {})
+    for docname in docnames:
+        if docname in getattr(other, "policy_problems", {}):
+            env.policy_problems[docname] = other.policy_problems[docname]
+
+
+def report_problems(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None:
+        return
+    problems = getattr(app.env, "policy_problems", {})
+    for docname in sorted(problems):
+        if docname not in app.env.found_docs:
+            continue
+        for location, code, message, hint in problems[docname]:
+            logger.warning("%s — %s", message, hint, type=WARNING_TYPE, subtype=code, location=location)
+
+
 # ---------------------------------------------------------------- the doctree
 
 
@@ -141,14 +177,18 @@ class _Sanitizer:
     """One pass over a doctree; `resolve_path` maps a local file reference to an absolute path
     (None: paths are not checked in this pass)."""
 
-    def __init__(self, env: Any, resolve_path: Any) -> None:
+    def __init__(self, env: Any, resolve_path: Any, record: bool) -> None:
         self.env = env
         self.resolve_path = resolve_path
         self.srcdir = Path(env.srcdir)
+        self.record = record
 
     def warn(self, node: nodes.Node, code: str, needle: str, message: str, hint: str) -> None:
-        logger.warning("%s — %s", message, hint, type=WARNING_TYPE, subtype=code,
-                       location=_location(self.env, node, needle))
+        location = _location(self.env, node, needle)
+        if self.record:
+            record_problem(self.env, location, code, message, hint)
+        else:
+            logger.warning("%s — %s", message, hint, type=WARNING_TYPE, subtype=code, location=location)
 
     def run(self, doctree: nodes.Node) -> None:
         for node in list(doctree.findall(nodes.raw)):
@@ -247,7 +287,7 @@ class SanitizeDoctree(SphinxTransform):
     default_priority = 870
 
     def apply(self, **kwargs: Any) -> None:
-        _Sanitizer(self.env, _read_path_resolver(self.env)).run(self.document)
+        _Sanitizer(self.env, _read_path_resolver(self.env), record=True).run(self.document)
 
 
 class SanitizeBeforeWriting(SphinxPostTransform):
@@ -259,7 +299,7 @@ class SanitizeBeforeWriting(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         srcdir = Path(self.env.srcdir)
-        _Sanitizer(self.env, lambda uri: srcdir / uri.split("?", 1)[0]).run(self.document)
+        _Sanitizer(self.env, lambda uri: srcdir / uri.split("?", 1)[0], record=False).run(self.document)
 
 
 class NoFileInsertionInTranslations(SphinxTransform):
@@ -559,6 +599,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _prepare_csp)
     app.connect("html-page-context", escape_titles, priority=900)
     app.connect("html-page-context", add_csp, priority=900)
+    app.connect("env-purge-doc", _purge_problems)
+    app.connect("env-merge-info", _merge_problems)
+    app.connect("build-finished", report_problems, priority=300)
     app.connect("build-finished", _clean_translations_js, priority=400)
     app.connect("build-finished", audit_output, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

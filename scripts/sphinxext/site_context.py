@@ -37,6 +37,7 @@ DOWNLOADS_DIR = "descargas"
 MANIFEST = "edition.json"
 FORMATS = (("pdf", "PDF", "application/pdf"), ("epub", "EPUB", "application/epub+zip"))
 SITE_BUILDERS = ("html", "dirhtml")
+STYLESHEET = "policy.css"
 DEFAULT_TRANSLATE_URL = "{repository}/blob/HEAD/locale/{language}/LC_MESSAGES/{docname}.po"
 
 
@@ -165,13 +166,21 @@ def write_manifest(app: Sphinx, exception: Exception | None) -> None:
 
 def add_assets(app: Sphinx) -> None:
     if app.builder.name in SITE_BUILDERS:
-        app.add_css_file("policy.css")
+        app.add_css_file(STYLESHEET)
+
+
+def keep_out_of_epub(app: Sphinx, config: Any) -> None:
+    """The static folder is shared with the EPUB builder, whose pages do not use the site's CSS."""
+    excluded = f"_static/{STYLESHEET}"
+    if excluded not in config.epub_exclude_files:
+        config.epub_exclude_files = [*config.epub_exclude_files, excluded]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("policy_site_url", "", "html", str)
     app.add_config_value("policy_translators_page", "traducir", "html", str)
     app.add_config_value("policy_translate_url", DEFAULT_TRANSLATE_URL, "html", str)
+    app.connect("config-inited", keep_out_of_epub)
     app.connect("builder-inited", add_assets)
     app.connect("html-page-context", page_context)
     app.connect("build-finished", write_manifest)

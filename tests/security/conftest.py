@@ -5,6 +5,7 @@ machine, and asserts that nothing connected to it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import socket
@@ -35,8 +36,9 @@ class Listener:
         return f"http://{REMOTE_HOST}:{self.port}"
 
 
-@pytest.fixture
-def remote_site() -> Iterator[Listener]:
+@contextlib.contextmanager
+def listening() -> Iterator[Listener]:
+    """A Listener on 127.0.0.2 for the duration of the block."""
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind((REMOTE_HOST, 0))
@@ -60,10 +62,8 @@ def remote_site() -> Iterator[Listener]:
                 except OSError:
                     first = ""
                 listener.connections.append(first or "(connection)")
-                try:
+                with contextlib.suppress(OSError):
                     conn.sendall(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n")
-                except OSError:
-                    pass
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
@@ -73,6 +73,12 @@ def remote_site() -> Iterator[Listener]:
         stop.set()
         thread.join()
         server.close()
+
+
+@pytest.fixture
+def remote_site() -> Iterator[Listener]:
+    with listening() as listener:
+        yield listener
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
