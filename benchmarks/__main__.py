@@ -35,6 +35,9 @@ def make_parser() -> argparse.ArgumentParser:
                         help="formats of the 20-language run: all, html, or auto (all if it fits in "
                              "--scaled-budget, else html)")
     parser.add_argument("--scaled-budget", type=float, default=600.0, metavar="SECONDS")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="alternate N rounds of baseline and pipeline full matrix; the fastest of each "
+                             "counts (a shared machine disturbs some rounds)")
     parser.add_argument("--jobs", "-j", type=int, default=0, help="languages at once (default: cores)")
     parser.add_argument("--catalogs", type=int, default=None, help="catalogs in the generated corpus (500)")
     parser.add_argument("--entries", type=int, default=None, help="entries in the generated corpus (50000)")
@@ -56,10 +59,11 @@ def make_parser() -> argparse.ArgumentParser:
 def options_from(args: argparse.Namespace) -> Options:
     if args.smoke:
         return Options(project=args.project or SMOKE_ROOT, formats=("html",), jobs=args.jobs, scaled="off",
+                       repeat=max(1, args.repeat),
                        catalogs=args.catalogs or 10, entries=args.entries or 200, real_make=False,
                        workdir=args.workdir, timeout=900, mode="smoke", keep=args.keep,
                        parts=(args.only,) if args.only else ("matrix", "catalogs"))
-    return Options(project=args.project or REPO, formats=FORMATS, jobs=args.jobs,
+    return Options(project=args.project or REPO, formats=FORMATS, jobs=args.jobs, repeat=max(1, args.repeat),
                    scaled="off" if args.quick else args.scaled, scaled_budget=args.scaled_budget,
                    catalogs=args.catalogs or 500, entries=args.entries or 50_000,
                    real_make=not args.no_real_make and args.project is None, workdir=args.workdir,

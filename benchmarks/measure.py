@@ -109,6 +109,7 @@ def run(command: Sequence[str], *, cwd: Path, env: Mapping[str, str], log: Path,
     """Run `command` to its end, output to `log`, and measure it."""
     log.parent.mkdir(parents=True, exist_ok=True)
     cpu_before = children_cpu()
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     with log.open("wb") as out:
         process = subprocess.Popen(list(command), cwd=cwd, env=dict(env), stdout=out, stderr=subprocess.STDOUT,
@@ -126,7 +127,8 @@ def run(command: Sequence[str], *, cwd: Path, env: Mapping[str, str], log: Path,
             sampler.join()
     wall = time.perf_counter() - started
     return Run(command=list(command), returncode=returncode, wall=wall, cpu=children_cpu() - cpu_before,
-               peak_tree_rss=sampler.peak, log=str(log))
+               peak_tree_rss=sampler.peak, log=str(log),
+               extra={"load_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]})
 
 
 def load_average() -> list[float]:

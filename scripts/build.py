@@ -134,7 +134,7 @@ def edition_inputs(project: Project, tag: str) -> list[Path]:
         if ui.is_file():
             inputs.append(ui)
     extension = PACKAGE_ROOT / "scripts" / "sphinxext"
-    inputs += [p for p in _files_under(extension) if p.suffix in {".html", ".css", ".js", ".svg", ".toml", ".json"}]
+    inputs += [p for p in _files_under(extension) if p.suffix in {".html", ".css", ".js", ".svg", ".toml", ".json", ".po"}]
     inputs += [p for p in _code_inputs(project.confdir / "conf.py") if p not in inputs]
     return inputs
 
@@ -203,12 +203,17 @@ def prune_other_versions(dest: Path, tag: str, suffix: str) -> None:
 
 
 def replace_tree(staged: Path, dest: Path) -> None:
-    """Put a complete directory in place of `dest`; the old one stays until the new one is there."""
+    """Put a complete directory in place of `dest`; the old one stays until the new one is there.
+
+    Between the two renames a kill would leave no `dest`; the next call puts the old one back
+    first. Sphinx's private .buildinfo files stay in the staging directory."""
     dest.parent.mkdir(parents=True, exist_ok=True)
+    old = dest.parent / f".{dest.name}.old"
+    if not dest.exists() and old.exists():
+        os.replace(old, dest)
     fresh = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.new."))
     shutil.rmtree(fresh)
-    shutil.copytree(staged, fresh)
-    old = dest.parent / f".{dest.name}.old"
+    shutil.copytree(staged, fresh, ignore=shutil.ignore_patterns(".buildinfo*"))
     if old.exists():
         shutil.rmtree(old)
     if dest.exists():
@@ -342,13 +347,32 @@ def _run_sphinx(project: Project, tag: str, builder: str, outdir: Path, options:
     return lines
 
 
-def _latex_problems(log_path: Path) -> list[str]:
+def _where_is(project: Project, tag: str, char: str) -> str | None:
+    """`path:line` of the first catalog entry or source line holding `char`, where a person fixes it."""
+    candidates = sorted(project.catalogdir(tag).rglob("*.po")) + sorted(project.srcdir.rglob("*.md"))
+    for path in candidates:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            if char in line and not line.startswith(("#", "msgid")):
+                return f"{display_path(path, project.root)}:{number}"
+    return None
+
+
+def _latex_problems(project: Project, tag: str, log_path: Path) -> list[str]:
     if not log_path.is_file():
-        return [f"{log_path}: xelatex wrote no log"]
+        return [f"{display_path(log_path, project.root)}: [pdf-no-log] xelatex wrote no log — see build/logs/{tag}.log"]
     text = log_path.read_text(encoding="utf-8", errors="replace")
-    missing = sorted(set(MISSING_CHARACTER_RE.findall(text)))
-    return [f"{display_path(log_path)}: [pdf-missing-glyph] {m} — use characters the edition's fonts "
-            "cover, or add a font that has them (latex_elements['fontpkg'])" for m in missing]
+    problems = []
+    for message in sorted(set(MISSING_CHARACTER_RE.findall(text))):
+        code = re.search(r"\(U\+([0-9A-Fa-f]{4,6})\)", message)
+        where = _where_is(project, tag, chr(int(code.group(1), 16))) if code else None
+        problems.append(f"{where or display_path(log_path, project.root)}: [pdf-missing-glyph] {message} — no font "
+                        "of the PDF has this character: write it as the language's orthography does (see the "
+                        "registry's apostrophe policy), or add a font that covers it (latex_elements['fontpkg'])")
+    return problems
 
 
 def plan_edition(project: Project, tag: str, options: BuildOptions, state: dict[str, Any] | None = None,
@@ -454,7 +478,7 @@ def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionR
         output, _ = latexmk.communicate()
         latex_dir = work / "latex"
         pdf = latex_dir / f"politica-datos-abiertos-{tag}.pdf"
-        problems = _latex_problems(latex_dir / f"politica-datos-abiertos-{tag}.log")
+        problems = _latex_problems(project, tag, latex_dir / f"politica-datos-abiertos-{tag}.log")
         if latexmk.returncode != 0 or not pdf.is_file():
             tail = output.decode("utf-8", "replace").strip().splitlines()[-15:]
             finish("pdf", "failed", latex_started, problems=[*problems, "xelatex failed:", *tail])
@@ -521,6 +545,7 @@ def build_matrix(project: Project, options: BuildOptions,
         skipped, todo = plan_edition(project, tag, options)
         if not todo:  # nothing to do: no worker, no Sphinx import
             res = EditionResult(tag, [FormatResult(fmt, "skipped", output=out) for fmt, out in skipped])
+            write_atomic(project.builddir / "logs" / f"{tag}.result.json", json.dumps(asdict(res), indent=2).encode())
             progress_file = ProgressFile(project.builddir / "logs" / f"{tag}.progress.json")
             for fmt, _ in skipped:
                 progress_file.set(fmt, "skipped")

@@ -53,6 +53,7 @@ CODES = {
     "myst-role": "a MyST role or its target is missing or changed ({ref}, {term}, {doc}...)",
     "myst-link": "a link's URL or target is missing or changed",
     "myst-code": "inline code is missing or changed",
+    "myst-fence": "a ``` or ::: fence opens or closes in the translation but not in the source",
     "myst-footnote": "a footnote reference [^x] is missing or changed",
     "myst-substitution": "a substitution {{ name }} is missing or changed",
     "myst-image": "an image's source is missing or changed",
@@ -74,15 +75,15 @@ _ROLE_RE = re.compile(r"\{([A-Za-z][\w.+:-]*)\}(`+)(.+?)(?<!`)\2(?!`)", re.DOTAL
 _LINK_ROLES = frozenset({"ref", "term", "doc", "numref", "download", "eq", "any", "cite", "footcite",
                          "keyword", "option", "envvar", "token", "py:func", "py:class", "py:mod"})
 _CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-_IMAGE_RE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_LINK_RE = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_IMAGE_RE = re.compile(r"!\[[^\[\]]*\]\(\s*<?([^()\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_LINK_RE = re.compile(r"(?<!!)\[[^\[\]]*\]\(\s*<?([^()\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 _AUTOLINK_RE = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
 _FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
-_SUBSTITUTION_RE = re.compile(r"\{\{\s*([^}\s]+)\s*\}\}")
+_SUBSTITUTION_RE = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>|<!--")
 _SCRIPT_RE = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|meta|link|base|svg|math)\b",
                         re.IGNORECASE)
-_HANDLER_RE = re.compile(r"<[^>]*?\s(on[a-z]+)\s*=", re.IGNORECASE)
+_HANDLER_RE = re.compile(r"<[^<>]*?\s(on[a-z]+)\s*=", re.IGNORECASE)
 _BAD_SCHEME_RE = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
 _SCRIPT_SCHEME_RE = re.compile(r"\b(javascript|vbscript)\s*:", re.IGNORECASE)
 _ATTR_URL_RE = re.compile(r"\b(?:href|src|action|formaction|srcset)\s*=\s*[\"']?\s*([^\"'\s>]+)", re.IGNORECASE)
@@ -158,6 +159,14 @@ class _Reporter:
 
     def __call__(self, line: int, code: str, message: str, hint: str, severity: str = "error") -> None:
         self.found.append(Diagnostic(self.shown, line, code, message, hint, severity))
+
+
+_FENCE_LINE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,}|:{3,})", re.MULTILINE)
+
+
+def _fence_lines(text: str) -> list[str]:
+    """The fence markers that open or close a block at the start of a line."""
+    return [m.group(1)[0] * 3 for m in _FENCE_LINE_RE.finditer(text)]
 
 
 def _differs(report: _Reporter, line: int, code: str, what: str, source: Counter, translation: Counter,
@@ -277,6 +286,12 @@ def _check_relative(entry: Entry, text: str, msgid: str, line: int, report: _Rep
                "keep every %(name)s / {name} / %s of the msgid, unchanged")
 
     both = msgid + text
+    if "```" in both or "~~~" in both or ":::" in both:
+        fences = Counter(_fence_lines(text))
+        if fences != Counter(_fence_lines(msgid)):
+            report(line, "myst-fence", "a code or directive fence (```, ~~~, :::) opens or closes here that the "
+                   "msgid does not have", "write the text as one paragraph, like the msgid: no line starting with "
+                   "``` or :::, or exactly the fences the msgid has")
     if "{" in both:
         source_roles, source_rest = _roles(msgid)
         roles, rest = _roles(text)

@@ -34,13 +34,17 @@ def build_fixture(dest: Path, *args: str) -> Project:
 
 
 def clone(project: Project, dest: Path) -> Project:
-    """A copy of a built project, outputs included (symlinks kept as they are)."""
+    """A copy of a built project, outputs included (symlinks kept as they are), without the
+    previous build's result files, so that every result read afterwards is the new build's."""
     shutil.copytree(project.root, dest, symlinks=True)
+    for stale in (dest / "build" / "logs").glob("*.result.json"):
+        stale.unlink()
     return Project(dest)
 
 
 def results(project: Project) -> dict[str, dict[str, Any]]:
-    """tag -> {format -> {status, problems...}} from the workers' result files."""
+    """tag -> {format -> {status, problems...}} from the workers' result files. An edition that
+    was up to date starts no worker and writes no result file."""
     found = {}
     for path in sorted((project.builddir / "logs").glob("*.result.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -49,7 +53,9 @@ def results(project: Project) -> dict[str, dict[str, Any]]:
 
 
 def status(project: Project, tag: str, fmt: str = "html") -> str:
-    return results(project)[tag][fmt]["status"]
+    """built, failed or skipped (no worker ran for the edition: it was up to date)."""
+    found = results(project).get(tag)
+    return found[fmt]["status"] if found else "skipped"
 
 
 def problems(project: Project, tag: str, fmt: str = "html") -> list[str]:

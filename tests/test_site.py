@@ -124,7 +124,7 @@ def test_known_languages_keep_sphinx_search() -> None:
 
 def test_every_template_string_has_a_spanish_translation() -> None:
     ours = interface.extract_interface_messages([REPO / "scripts" / "sphinxext" / "templates"])
-    with (REPO / "locale" / "es" / "LC_MESSAGES" / "sphinx.po").open("rb") as handle:
+    with (REPO / "scripts" / "sphinxext" / "locale" / "es" / "LC_MESSAGES" / "sphinx.po").open("rb") as handle:
         catalog = read_po(handle)
     missing = [f"{msgid} ({', '.join(where)})" for msgid, where in ours.items()
                if catalog.get(msgid) is None or not catalog.get(msgid).string or catalog.get(msgid).fuzzy]

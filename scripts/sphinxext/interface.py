@@ -1,10 +1,11 @@
 """Interface strings: every word of the theme in the edition's language, or in Spanish, never English.
 
 Sphinx looks for interface translations of ``config.language`` only; for nhe, yua or tzo it finds
-none and shows English ("Next", "Search"). Here the registry's ``interface_fallback`` chain is
-added behind the language's own catalog: the project's ``locale/<tag>/LC_MESSAGES/sphinx.po``,
-then the fallback's project catalog, then Sphinx's own catalog of the fallback. The same chain
-produces the ``translations.js`` the search page uses.
+none and shows English ("Next", "Search"). Here every language of the registry's interface chain
+(the edition's language, then its ``interface_fallback``) contributes, in order: the project's
+``locale/<tag>/LC_MESSAGES/sphinx.po`` (translators may write one for their language), the
+catalog this extension ships for its templates and furo's (``scripts/sphinxext/locale``), and
+Sphinx's own. The same chain produces the ``translations.js`` the search page uses.
 
 furo also hard-codes some English (aria-labels, SVG titles). A Jinja preprocessor wraps those in
 ``_()`` before the templates compile, so they go through the same catalogs instead of being
@@ -31,6 +32,7 @@ from sphinx.config import Config
 from scripts.sphinxext.editions import edition_language, registry_of
 
 UI_CATALOG = "sphinx"
+EXTENSION_LOCALE = Path(__file__).resolve().parent / "locale"
 
 # Attribute values and SVG titles that themes write in English without gettext.
 _HARDCODED = [
@@ -90,52 +92,80 @@ def _builtin_js(tag: str) -> dict[str, Any] | None:
     return json.loads(body)
 
 
-def translations_js(tag: str, chain: list[str], project_catalogs: dict[str, Any]) -> str | None:
-    """translations.js for `tag`: the first language of `chain` with a Sphinx JS catalog gives
-    the message list, and every catalog in the chain may override a message."""
-    base = None
-    for link in chain:
-        base = _builtin_js(link)
-        if base is not None:
-            break
+def interface_catalog_paths(project: Any, tag: str) -> list[tuple[str, Path]]:
+    """A language's interface catalogs, most preferred first: the project's own (translators may
+    add one for their language) and the one this extension ships for its templates."""
+    return [("project", project.catalogdir(tag) / f"{UI_CATALOG}.po"),
+            ("extension", EXTENSION_LOCALE / tag / "LC_MESSAGES" / f"{UI_CATALOG}.po")]
+
+
+def _plural_expression(plural_forms: str) -> str:
+    match = re.search(r"plural\s*=\s*(.+?);?\s*$", plural_forms)
+    return match.group(1) if match else "(n != 1)"
+
+
+def _nplurals(plural_forms: str) -> int:
+    match = re.search(r"nplurals\s*=\s*(\d+)", plural_forms)
+    return int(match.group(1)) if match else 2
+
+
+def translations_js(tag: str, chain: list[str], catalogs: list[tuple[str, Any]], plural_forms: str) -> str | None:
+    """translations.js for `tag`: Sphinx's JS message list of the first language of `chain` that
+    has one, every message taken from the most preferred catalog that translates it, with the
+    edition's own plural rule. Empty translations are left out so the source text shows instead
+    of a blank. None where no language of the chain has JS messages (English needs none)."""
+    base = next((b for b in (_builtin_js(link) for link in chain) if b is not None), None)
     if base is None:
         return None
-    messages = dict(base["messages"])
-    for link in reversed(chain):
-        catalog = project_catalogs.get(link)
+    forms = _nplurals(plural_forms)
+    messages: dict[str, Any] = {}
+    for msgid, value in base["messages"].items():
+        if isinstance(value, list):
+            if len(value) == forms and all(value):
+                messages[msgid] = value
+        elif value:
+            messages[msgid] = value
+    for _link, catalog in reversed(catalogs):  # least preferred first; preferred ones overwrite
         if catalog is None:
             continue
-        for msgid in list(messages):
+        for msgid in base["messages"]:
             message = catalog.get(msgid)
-            if message is not None and message.string and not message.fuzzy:
+            if message is None or message.fuzzy:
+                continue
+            if isinstance(message.string, (tuple, list)):
+                if len(message.string) == forms and all(message.string):
+                    messages[msgid] = list(message.string)
+            elif message.string:
                 messages[msgid] = message.string
-    data = {"locale": tag, "messages": messages, "plural_expr": base.get("plural_expr", "(n != 1)")}
+    data = {"locale": tag, "messages": messages, "plural_expr": _plural_expression(plural_forms)}
     return "Documentation.addTranslations(" + json.dumps(data, indent=4, sort_keys=True) + ");\n"
 
 
-def apply_interface_fallback(app: Sphinx, config: Config) -> None:
-    project, _ = registry_of(app)
+def apply_interface_chain(app: Sphinx, config: Config) -> None:
+    """Put every catalog of the edition's interface chain behind what Sphinx loaded itself."""
+    project, registry = registry_of(app)
     lang = edition_language(app, config)
-    if not lang.interface_fallback:
-        return
     private = Path(app.doctreedir) / "interface-locale"
-    dirs: list[Path | None] = []
-    catalogs: dict[str, Any] = {}
-    for tag in lang.interface_chain:
-        po_path = project.catalogdir(tag) / f"{UI_CATALOG}.po"
-        catalogs[tag] = _read_catalog(po_path)
-        if tag != lang.tag and compile_private(po_path, private / tag / "LC_MESSAGES" / f"{UI_CATALOG}.mo"):
-            dirs.append(private)
-        if tag != lang.tag:
+    chain = lang.interface_chain
+    catalogs: list[tuple[str, Any]] = []
+    for position, tag in enumerate(chain):
+        dirs: list[Path] = []
+        for kind, po_path in interface_catalog_paths(project, tag):
+            catalogs.append((tag, _read_catalog(po_path)))
+            if position == 0 and kind == "project":
+                continue  # Sphinx loaded the edition's own catalog from locale_dirs already
+            if compile_private(po_path, private / kind / tag / "LC_MESSAGES" / f"{UI_CATALOG}.mo"):
+                dirs.append(private / kind)
+        if position > 0:
             dirs.append(Path(package_dir, "locale"))
-            # Appends the fallback's catalogs behind the edition's own (Sphinx's init is reentrant).
+        if dirs:
+            # Sphinx's init is reentrant: it appends these catalogs as fallbacks of the current ones.
             translator, _ = sphinx.locale.init(dirs, tag)
             app.translator = translator
-            dirs = []
-    js = translations_js(lang.tag, lang.interface_chain, catalogs)
+    js = translations_js(lang.tag, chain, catalogs, lang.plural_forms)
     if js is not None:
-        _write_atomic(private / lang.tag / "LC_MESSAGES" / "sphinx.js", js.encode("utf-8"))
-        config.locale_dirs = [*config.locale_dirs, str(private)]
+        _write_atomic(private / "js" / lang.tag / "LC_MESSAGES" / "sphinx.js", js.encode("utf-8"))
+        config.locale_dirs = [*config.locale_dirs, str(private / "js")]
 
 
 def install_preprocessor(app: Sphinx) -> None:
@@ -146,7 +176,7 @@ def install_preprocessor(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("config-inited", apply_interface_fallback, priority=200)
+    app.connect("config-inited", apply_interface_chain, priority=200)
     app.connect("builder-inited", install_preprocessor)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

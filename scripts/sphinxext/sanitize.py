@@ -50,6 +50,13 @@ from scripts import pofile
 logger = logging.getLogger(__name__)
 
 WARNING_TYPE = "policy"
+# Codes only the build reports; the others it uses (unsafe-html, -script, -handler, -url, -image,
+# -directive) mean what scripts/checks.py CODES says.
+CODES = {
+    "unsafe-math": "math, which would pass raw LaTeX to the PDF and load MathJax from another site",
+    "unsafe-path": "an image or download outside source/",
+    "translation-unused": "a translation Sphinx cannot use (not one paragraph like its msgid)",
+}
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Browsers drop these anywhere in a URL before reading its scheme ("java\tscript:").
 _URL_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
@@ -569,8 +576,11 @@ class _PageAudit(HTMLParser):
 def audit_page(text: str, allowed_hashes: set[str]) -> list[tuple[int, str, str]]:
     """(line, code, what) for everything in a written page that could run or fetch."""
     parser = _PageAudit(allowed_hashes)
-    parser.feed(text)
-    parser.close()
+    try:
+        parser.feed(text)
+        parser.close()
+    except (AssertionError, ValueError) as exc:  # html.parser gives up on some malformed markup
+        parser.problems.append((parser.getpos()[0], "unsafe-html", f"markup the audit cannot read ({exc})"))
     return parser.problems
 
 

@@ -53,8 +53,6 @@ TAGS = ("es", "en", "yua")
 @pytest.fixture(scope="session")
 def site_project(built_basic: Project, tmp_path_factory: pytest.TempPathFactory) -> Project:
     project = copy_root("basic", tmp_path_factory.mktemp("site") / "basic")
-    shutil.copyfile(REPO / "locale" / "es" / "LC_MESSAGES" / "sphinx.po",
-                    project.catalogdir("es") / "sphinx.po")
     with (project.root / "conf.py").open("a", encoding="utf-8") as conf:
         conf.write(f"\npolicy_site_url = {SITE_URL!r}\npolicy_repository = {REPOSITORY!r}\n")
     # The PDF and EPUB files do not depend on the settings above: the session's full build of

@@ -224,7 +224,7 @@ def test_chooser_offers_the_browser_language_first(browser: Any, site_url: str, 
 
 def english_interface_strings() -> list[str]:
     """English strings of the interface that have a different Spanish translation."""
-    with (REPO / "locale" / "es" / "LC_MESSAGES" / "sphinx.po").open("rb") as handle:
+    with (REPO / "scripts" / "sphinxext" / "locale" / "es" / "LC_MESSAGES" / "sphinx.po").open("rb") as handle:
         catalog = read_po(handle)
     found = {m.id.split("%(")[0].strip() for m in catalog
              if m.id and isinstance(m.id, str) and m.string and m.string != m.id and "<" not in m.id}

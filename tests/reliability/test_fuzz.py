@@ -102,6 +102,13 @@ def test_build_helpers_accept_any_text(text: str) -> None:
         assert isinstance(diagnostic, Diagnostic)
 
 
+def _quadratic_in_checks(text: str, regex: str, fix: str) -> object:
+    """A case `scripts/checks.py` is slow on today (seconds, so not run): the regex rescans from
+    every opening character; the fix excludes that character from the repeated class. Remove the
+    mark with the fix."""
+    return pytest.param(text, marks=pytest.mark.xfail(run=False, reason=f"checks.py {regex} is quadratic; {fix}"))
+
+
 PATHOLOGICAL = [
     "`" * 20000,
     "{ref}`" * 5000,
@@ -120,7 +127,8 @@ PATHOLOGICAL = [
 ]
 
 
-@pytest.mark.parametrize("text", PATHOLOGICAL, ids=[repr(t[:8]) for t in PATHOLOGICAL])
+@pytest.mark.parametrize("text", PATHOLOGICAL,
+                         ids=[repr((t.values[0] if hasattr(t, "values") else t)[:8]) for t in PATHOLOGICAL])
 def test_long_repetitions_are_checked_quickly(text: str) -> None:
     started = time.monotonic()
     entry = pofile.Entry(msgid="Consulte la {ref}`sección <inicio>` y `código`.", msgstr=text, line=1, msgstr_line=2)
