@@ -58,8 +58,8 @@ gettext: system $(STAMP) ## extract the message templates (.pot) into build/gett
 update-po: system $(STAMP) ## extract .pot and update every language's catalogs
 	@$(CLI) update
 
-status: $(STAMP) ## translation progress per language and document
-	@$(CLI) status
+status: $(STAMP) ## translation progress per language and document (and the README's chart)
+	@$(CLI) status --svg locale/progreso.svg
 
 check: $(STAMP) ## check every catalog (or FILES="a.po b.po")
 	@$(CLI) check $(FILES)

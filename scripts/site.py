@@ -309,6 +309,9 @@ def _copy_downloads(project: Project, registry: Registry, downloads: Path) -> di
     return {name: (downloads / name).stat().st_size for name in sorted(wanted)}
 
 
+PROGRESS_CHART = "progreso.svg"  # shown by the {progress-chart} directive (scripts/sphinxext/progress_chart.py)
+
+
 def assemble_site(project: Project) -> dict[str, Any]:
     """Write the chooser, downloads, sizes, sitemap and 404 page; returns what was done."""
     registry = project.registry()
@@ -330,6 +333,9 @@ def assemble_site(project: Project) -> dict[str, Any]:
         ("site.css", SITE_CSS),
         ("404.html", not_found_html(registry, manifests, base)),
     ]
+    from scripts.status import project_status, render_svg  # noqa: PLC0415
+
+    outputs.append((PROGRESS_CHART, render_svg(project_status(project))))
     if base:
         outputs.append(("sitemap.xml", sitemap_xml(registry, manifests, base)))
     else:

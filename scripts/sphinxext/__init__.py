@@ -18,6 +18,7 @@ from scripts.sphinxext import (
     longlines,
     metadata,
     progress,
+    progress_chart,
     sanitize,
     search,
     site_context,
@@ -25,7 +26,7 @@ from scripts.sphinxext import (
 
 HERE = Path(__file__).resolve().parent
 SUBMODULES = (editions, interface, images, progress, search, site_context, sanitize, catalog_gate, longlines, metadata,
-              draft)
+              draft, progress_chart)
 
 
 def _add_theme_files(app: Sphinx, config: Config) -> None:
