@@ -170,3 +170,16 @@ def test_english_edition_has_english_titles(built_repository: Project) -> None:
     pdf = built_repository.distdir / built_repository.dist_name("en", "pdf")
     text = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Model Open Data Policy" in text
+
+
+def test_translators_page_shows_the_current_progress_chart(built_repository: Project) -> None:
+    chart = (built_repository.sitedir / "progreso.svg").read_text(encoding="utf-8")
+    assert chart.startswith("<svg") and "<script" not in chart and "href" not in chart
+    for tag in built_repository.registry().tags:
+        autonym = built_repository.registry().get(tag).autonym
+        if tag != "es":
+            assert autonym.replace("'", "&#x27;") in chart or autonym in chart, tag
+        page = (built_repository.sitedir / tag / "traducir.html").read_text(encoding="utf-8")
+        assert re.search(r'<figure class="policy-progress-chart"><img src="\.\./progreso\.svg" alt="[^"]{20,}"', page)
+    readme = (REPO / "locale" / "progreso.svg").read_text(encoding="utf-8")
+    assert readme.startswith("<svg")
