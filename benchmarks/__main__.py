@@ -46,8 +46,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rev", default=None, metavar="REV",
                         help="benchmark the policy and pipeline as committed at this git revision "
                              "(default: the working tree as it is)")
-    parser.add_argument("--only", choices=("matrix", "catalogs"), default=None,
-                        help="measure only the build matrix (with the 20-language run) or only the catalog tools")
+    parser.add_argument("--only", choices=("matrix", "scaled", "catalogs"), default=None,
+                        help="measure only the build matrix (with the 20-language run), only the "
+                             "20-language run, or only the catalog tools")
     parser.add_argument("--output", type=Path, default=REPO / "build" / "bench" / "results.json",
                         help="where to write the results as JSON")
     parser.add_argument("--workdir", type=Path, default=None,

@@ -113,10 +113,14 @@ def _registry_entry(tag: str, note: str = SYNTHETIC_NOTE) -> str:
 # ---------------------------------------------------------------- the scaled policy
 
 
-def add_pseudo_languages(root: Path, pots: dict[str, Path], tags: tuple[str, ...] = SCALED_TAGS) -> list[str]:
+def add_pseudo_languages(root: Path, pots: dict[str, Path], tags: tuple[str, ...] = SCALED_TAGS, *,
+                         replace_existing: bool = False) -> list[str]:
     """Register `tags` in the project at `root` and write their pseudo-translated catalogs.
 
-    `pots` maps docname -> template, as extracted from the project's sources.
+    `pots` maps docname -> template, as extracted from the project's sources. With
+    `replace_existing`, the registry's own translations get pseudo-translated catalogs too, so
+    that every edition carries the same amount of translated text (an untranslated paragraph
+    costs a build less than a translated one) and editions can be compared one for one.
     """
     from scripts import pofile  # noqa: PLC0415
     from scripts.catalogs import merge  # noqa: PLC0415
@@ -129,7 +133,8 @@ def add_pseudo_languages(root: Path, pots: dict[str, Path], tags: tuple[str, ...
         for tag in added:
             handle.write(_registry_entry(tag))
     registry = load_registry(registry_path)
-    for index, tag in enumerate(added):
+    chosen = [lang.tag for lang in registry.translations if lang.tag not in added] if replace_existing else []
+    for index, tag in enumerate([*added, *chosen]):
         language = registry.get(tag)
         for docname, pot_path in sorted(pots.items()):
             catalog = merge(pofile.read(pot_path), None, language, docname)

@@ -11,13 +11,20 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from scripts.project import Project
 
 ROOTS = Path(__file__).resolve().parent / "roots"
+CHROMIUM = os.environ.get("POLICY_CHROMIUM", "/usr/bin/chromium")
+# Debian's Chromium, driven by the PyPI playwright package (never `playwright install`); the
+# networking flags keep it from calling out to Google's services (../shared/TOOLCHAIN.md).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -52,3 +59,18 @@ def built_basic(tmp_path_factory: pytest.TempPathFactory) -> Project:
     done = run_cli("build", root=project.root)
     assert done.returncode == 0, f"fixture build failed:\n{done.stdout}\n{done.stderr}"
     return project
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    """One Chromium for the whole session: Playwright's sync API cannot start twice in a process."""
+    from playwright import sync_api
+
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} not found — `make test` installs Debian's chromium; or set POLICY_CHROMIUM")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -573,8 +573,26 @@ class _PageAudit(HTMLParser):
             self._script = None
 
 
+_LONGEST_TAG = 8192  # Sphinx and the theme never write a start tag anywhere near this long
+
+
+def _unclosed_tag(text: str) -> int | None:
+    """Offset of a `<` whose tag runs on for more than _LONGEST_TAG characters, found in linear
+    time; html.parser would rescan such a tag from every `<` inside it (quadratic)."""
+    offset = 0
+    for segment in text.split(">"):
+        opening = segment.find("<")
+        if opening != -1 and len(segment) - opening > _LONGEST_TAG:
+            return offset + opening
+        offset += len(segment) + 1
+    return None
+
+
 def audit_page(text: str, allowed_hashes: set[str]) -> list[tuple[int, str, str]]:
     """(line, code, what) for everything in a written page that could run or fetch."""
+    if (start := _unclosed_tag(text)) is not None:
+        return [(text.count("\n", 0, start) + 1, "unsafe-html",
+                 f"a tag that does not close within {_LONGEST_TAG} characters")]
     parser = _PageAudit(allowed_hashes)
     try:
         parser.feed(text)

@@ -38,11 +38,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from scripts.project import Project
-from tests.conftest import REPO, copy_root, run_cli
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, copy_root, run_cli  # noqa: E402,F401
 
-CHROMIUM = os.environ.get("POLICY_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE_VERSION = "4.14.1"
 SITE_URL = "https://politica.example/"
 REPOSITORY = "https://git.example/politica"
@@ -103,17 +100,8 @@ def site_url(site_project: Project) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} not found — install Debian's chromium (see ../shared/TOOLCHAIN.md) "
-                    "or set POLICY_CHROMIUM")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+def browser(chromium_browser: Any) -> Any:
+    return chromium_browser
 
 
 @dataclass

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -18,9 +17,8 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = os.environ.get("POLICY_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401
+
 REMOTE_HOST = "127.0.0.2"
 
 
@@ -95,17 +93,8 @@ def static_server(directory: Path) -> tuple[ThreadingHTTPServer, str]:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} not found — install Debian's chromium (see ../shared/TOOLCHAIN.md) "
-                    "or set POLICY_CHROMIUM")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def chromium(chromium_browser: Any) -> Any:
+    return chromium_browser
 
 
 @dataclass
