@@ -110,3 +110,16 @@ def test_new_language_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert "FIXTURE-TZH k'op" in page.replace("&#39;", "'")
     assert not list(project.catalogdir("tzh").glob("*.mo")), "the draft's .mo stays under build/"
     assert not (project.builddir / "site").exists()
+
+    # ...and the real build publishes it in every format, on the chooser, without the fuzzy line
+    # (with the pipeline's real configuration instead of the toolkit tests' MyST-only conf.py)
+    from tests.conftest import ROOTS, run_cli
+
+    (project.root / "conf.py").write_text((ROOTS / "basic" / "conf.py").read_text(encoding="utf-8"), encoding="utf-8")
+    done = run_cli("build", "--lang", "tzh", root=project.root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = (project.sitedir / "tzh" / "capitulo.html").read_text(encoding="utf-8")
+    assert 'lang="tzh"' in page and "FIXTURE-TZH" not in page
+    for suffix in ("pdf", "epub"):
+        assert (project.distdir / f"politica-datos-abiertos-1.2.3-tzh.{suffix}").stat().st_size > 1000
+    assert 'href="tzh/index.html"' in (project.sitedir / "index.html").read_text(encoding="utf-8")
