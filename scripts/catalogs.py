@@ -276,7 +276,11 @@ def merge(pot: Catalog, po: Catalog | None, language: Language, docname: str) ->
     by_key: dict[tuple[str | None, str], Entry] = {}
     for old in old_entries:
         by_key.setdefault(old.key, old)
-    translated_old = [old for old in old_entries if old.has_translation]
+    # Fuzzy candidates: translations whose msgid left the template, i.e. those that would
+    # otherwise become obsolete. (A translation still in use keeps its own entry; comparing every
+    # new paragraph with all of them made update quadratic in the catalog's size.)
+    current = {template.key for template in pot.active}
+    translated_old = [old for old in old_entries if old.has_translation and old.key not in current]
     used: set[int] = set()
     result = Catalog()
     for template in pot.active:
