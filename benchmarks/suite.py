@@ -404,7 +404,7 @@ def catalog_tools(snap: Path, work: Path, options: Options, results: Results, sa
         _cli_figure("check_extract", check_extract, None, "check with extraction (Sphinx gettext)",
                     note=f"{stats.documents} documents extracted, then compared with the catalogs"),
         _cli_figure("extract", extract, None, "extract (Sphinx gettext), which update runs first",
-                    note="`update` without --no-extract costs this plus the figure above"),
+                    note="`update` without --no-extract costs about this plus `update --no-extract`"),
         _cli_figure("cli_startup", startup, None, "python -m scripts --help (start-up, in each above)"),
     ]
 

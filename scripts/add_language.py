@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts import pofile
-from scripts.catalogs import catalog_lock, extract, merge, project_from, read_catalog, write_atomic
+from scripts.atomic import write_atomic
+from scripts.catalogs import catalog_lock, extract, merge, project_from, read_catalog
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
 from scripts.languages import (
     APOSTROPHE_POLICIES,

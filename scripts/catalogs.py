@@ -18,13 +18,13 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts import pofile
+from scripts.atomic import write_atomic
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
 from scripts.languages import Language
 from scripts.pofile import Catalog, Entry
@@ -42,33 +42,6 @@ def project_from(args: argparse.Namespace) -> Project:
 
 # ----------------------------------------------------------------------------------------------
 # Files
-
-def write_atomic(path: Path, text: str) -> bool:
-    """Replace `path` with `text` in one step; False (and no write at all) if nothing changes."""
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return True
-
 
 @contextlib.contextmanager
 def catalog_lock(project: Project, wait: float = 30.0) -> Iterator[None]:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from scripts import pofile
+from scripts.atomic import write_atomic
 from scripts.catalogs import (
     INTERFACE_DOMAIN,
     catalog_files,
@@ -30,7 +31,6 @@ from scripts.catalogs import (
     nplurals,
     pot_files,
     project_from,
-    write_atomic,
 )
 from scripts.diagnostics import Diagnostic, display_path
 from scripts.languages import APOSTROPHES, Language, Registry

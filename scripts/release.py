@@ -31,7 +31,8 @@ from typing import Any
 
 from scripts import pofile
 from scripts.archives import write_deterministic_zip
-from scripts.build import BuildOptions, EditionResult, build_matrix, summarize, write_atomic
+from scripts.atomic import write_atomic
+from scripts.build import BuildOptions, EditionResult, build_matrix, summarize
 from scripts.catalogs import INTERFACE_DOMAIN
 from scripts.checks import check_project
 from scripts.diagnostics import Diagnostic, PipelineError, display_path

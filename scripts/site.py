@@ -31,7 +31,7 @@ from xml.sax.saxutils import quoteattr
 
 from babel.numbers import format_decimal, format_percent
 
-from scripts.build import copy_atomic, write_atomic
+from scripts.atomic import copy_atomic, write_atomic
 from scripts.languages import Language, Registry
 from scripts.project import Project
 from scripts.sphinxext.site_context import DOWNLOADS_DIR, FORMATS, MANIFEST, dist_filename
@@ -75,13 +75,6 @@ def load_manifests(site: Path, registry: Registry) -> dict[str, dict[str, Any]]:
 
 def site_url_of(manifests: dict[str, dict[str, Any]]) -> str:
     return next((m["site_url"] for m in manifests.values() if m.get("site_url")), "")
-
-
-def _write_if_changed(path: Path, data: bytes) -> bool:
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    write_atomic(path, data)
-    return True
 
 
 # ---------------------------------------------------------------- download sizes on every page
@@ -341,7 +334,7 @@ def assemble_site(project: Project) -> dict[str, Any]:
     else:
         (site / "sitemap.xml").unlink(missing_ok=True)
     for name, text in outputs:
-        if _write_if_changed(site / name, text.encode("utf-8")):
+        if write_atomic(site / name, text.encode("utf-8")):
             written.append(name)
     return {
         "editions": list(manifests),

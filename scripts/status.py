@@ -367,7 +367,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render_table(status), end="")
     if args.svg:
-        from scripts.catalogs import write_atomic
+        from scripts.atomic import write_atomic
         write_atomic(args.svg, render_svg(status))
         print(f"chart written to {display_path(args.svg, root)}", file=sys.stderr)
     for problem in status.problems:

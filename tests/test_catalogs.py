@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scripts import catalogs, pofile
+from scripts import atomic, catalogs, pofile
 from scripts.__main__ import main
 from scripts.languages import load_registry
 from scripts.pofile import Catalog, Entry
@@ -223,11 +223,11 @@ def test_second_run_waits_then_refuses(project) -> None:
 
 def test_write_atomic_does_not_touch_unchanged_files(tmp_path: Path) -> None:
     path = tmp_path / "a.po"
-    assert catalogs.write_atomic(path, "x\n")
+    assert atomic.write_atomic(path, "x\n")
     stamp = path.stat().st_mtime_ns
-    assert not catalogs.write_atomic(path, "x\n")
+    assert not atomic.write_atomic(path, "x\n")
     assert path.stat().st_mtime_ns == stamp
-    assert catalogs.write_atomic(path, "y\n") and path.read_text() == "y\n"
+    assert atomic.write_atomic(path, "y\n") and path.read_text() == "y\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.po"]  # no temporary file left behind
 
 

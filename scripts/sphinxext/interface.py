@@ -15,9 +15,7 @@ copied and edited by hand.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from sphinx import package_dir
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from scripts.atomic import write_atomic
 from scripts.sphinxext.editions import edition_language, registry_of
 
 UI_CATALOG = "sphinx"
@@ -50,16 +49,6 @@ class HardcodedEnglish(Extension):
         return source
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
-
-
 def _read_catalog(po_path: Path) -> Any | None:
     if not po_path.is_file():
         return None
@@ -79,7 +68,7 @@ def compile_private(po_path: Path, mo_path: Path) -> bool:
 
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
-    _write_atomic(mo_path, buffer.getvalue())
+    write_atomic(mo_path, buffer.getvalue())
     return True
 
 
@@ -164,7 +153,7 @@ def apply_interface_chain(app: Sphinx, config: Config) -> None:
             app.translator = translator
     js = translations_js(lang.tag, chain, catalogs, lang.plural_forms)
     if js is not None:
-        _write_atomic(private / "js" / lang.tag / "LC_MESSAGES" / "sphinx.js", js.encode("utf-8"))
+        write_atomic(private / "js" / lang.tag / "LC_MESSAGES" / "sphinx.js", js.encode("utf-8"))
         config.locale_dirs = [*config.locale_dirs, str(private / "js")]
 
 

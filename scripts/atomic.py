@@ -1,0 +1,62 @@
+"""Writing files so that a reader (or a killed process) never sees half of one.
+
+Every catalog, registry, state file and output goes through here: the data is written to a
+temporary file in the same directory, flushed to disk, and renamed over the target in one step.
+Nothing is written when the content is already there, so unchanged files keep their timestamps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_atomic(path: Path, data: bytes | str) -> bool:
+    """Replace `path` with `data` in one step; False (and no write at all) if nothing changes."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+        if path.read_bytes() == raw:
+            return False
+    mode = _mode_for(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return True
+
+
+def copy_atomic(source: Path, dest: Path) -> None:
+    """Copy `source` over `dest` in one step (large files: streamed, not read into memory)."""
+    mode = _mode_for(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, mode)
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
