@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts.atomic import copy_atomic, write_atomic
-from scripts.diagnostics import Diagnostic, PipelineError, display_path
+from scripts.diagnostics import PipelineError, display_path
 from scripts.project import DIST_STEM, Project, commit_timestamp
 
 FORMATS = ("html", "epub", "pdf")
@@ -643,5 +643,3 @@ COMMANDS = {
     "build": (_add_build_arguments, run_build),
     "build-edition": (_add_edition_arguments, run_edition),
 }
-
-__all__ = ["BuildOptions", "Diagnostic", "EditionResult", "build_edition", "build_matrix", "fingerprint"]

@@ -78,7 +78,12 @@ class Project:
         return project_version(self.root)
 
     def dist_name(self, tag: str, suffix: str) -> str:
-        return f"{DIST_STEM}-{self.version}-{tag}.{suffix}"
+        return dist_filename(self.version, tag, suffix)
+
+
+def dist_filename(version: str, tag: str, suffix: str) -> str:
+    """The name of an edition's file, as the output contract fixes it."""
+    return f"{DIST_STEM}-{version}-{tag}.{suffix}"
 
 
 def _git(root: Path, *args: str) -> str | None:

@@ -33,8 +33,8 @@ from babel.numbers import format_decimal, format_percent
 
 from scripts.atomic import copy_atomic, write_atomic
 from scripts.languages import Language, Registry
-from scripts.project import Project
-from scripts.sphinxext.site_context import DOWNLOADS_DIR, FORMATS, MANIFEST, dist_filename
+from scripts.project import Project, dist_filename
+from scripts.sphinxext.site_context import DOWNLOADS_DIR, FORMATS, MANIFEST
 
 SIZE_RE = re.compile(r'(<span class="policy-size" data-policy-file="([^"]*)">)[^<]*(</span>)')
 ITEM_RE = re.compile(r'<li class="policy-download" data-policy-file="([^"]*)"(?: hidden)?>')

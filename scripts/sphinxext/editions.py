@@ -113,7 +113,6 @@ def apply_edition_config(app: Sphinx, config: Config) -> None:
     title = translated["project"]
     config.project = title
     config.policy_subtitle = translated["policy_subtitle"]
-    config.policy_title_translated = title != spanish["project"] or lang.source
 
     date_locale = babel_locale_for(lang, registry)
     config.policy_date_locale = date_locale
@@ -199,8 +198,7 @@ def apply_rights(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     for name, default in (("policy_subtitle", ""), ("policy_publisher", ""), ("policy_license", ""),
                           ("policy_license_url", ""), ("policy_repository", ""),
-                          ("policy_latex_language", ""), ("policy_date_locale", ""),
-                          ("policy_title_translated", True)):
+                          ("policy_latex_language", ""), ("policy_date_locale", "")):
         app.add_config_value(name, default, "env")
     app.add_builder(EditionLaTeXBuilder, override=True)
     # Early (priority < 500) so that other handlers see the edition's final settings.

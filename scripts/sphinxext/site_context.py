@@ -29,7 +29,7 @@ from babel.numbers import format_percent
 from sphinx.application import Sphinx
 
 from scripts.languages import Language
-from scripts.project import DIST_STEM
+from scripts.project import dist_filename
 from scripts.sphinxext import progress
 from scripts.sphinxext.editions import edition_language, registry_of
 
@@ -39,10 +39,6 @@ FORMATS = (("pdf", "PDF", "application/pdf"), ("epub", "EPUB", "application/epub
 SITE_BUILDERS = ("html", "dirhtml")
 STYLESHEET = "policy.css"
 DEFAULT_TRANSLATE_URL = "{repository}/blob/HEAD/locale/{language}/LC_MESSAGES/{docname}.po"
-
-
-def dist_filename(version: str, tag: str, suffix: str) -> str:
-    return f"{DIST_STEM}-{version}-{tag}.{suffix}"
 
 
 def downloads_of(version: str, tag: str, to_site: str) -> list[dict[str, str]]:
