@@ -598,7 +598,7 @@ def run_with_view(project: Project, options: BuildOptions) -> list[EditionResult
 
 def run_build(args: argparse.Namespace) -> int:
     """Build every edition (site, PDF, EPUB) of every registered language."""
-    project = Project(Path(args.root)) if args.root else Project.discover()
+    project = Project(Path(args.root).resolve()) if args.root else Project.discover()
     options = BuildOptions(formats=args.formats, tags=tuple(args.lang), jobs=args.jobs, force=args.force)
     started = time.monotonic()
     results = run_with_view(project, options)
@@ -627,7 +627,7 @@ def _add_edition_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_edition(args: argparse.Namespace) -> int:
     """(internal) Build one language's editions in this process; the matrix runs one per language."""
-    project = Project(Path(args.root)) if args.root else Project.discover()
+    project = Project(Path(args.root).resolve()) if args.root else Project.discover()
     options = BuildOptions(formats=args.formats, tags=(args.tag,), force=args.force,
                            outdir=args.outdir)
     try:

@@ -23,6 +23,11 @@ SEMVER_TAG_RE = re.compile(r"^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Z
 class Project:
     root: Path
 
+    def __post_init__(self) -> None:
+        # Fingerprints and stored outputs name files relative to the root: a relative root
+        # ("--root .") would make them differ from an absolute one and rebuild everything.
+        object.__setattr__(self, "root", Path(self.root).resolve())
+
     @classmethod
     def discover(cls, start: Path | None = None) -> Project:
         """The nearest directory at or above `start` holding conf.py and locale/languages.toml."""

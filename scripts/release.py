@@ -497,7 +497,7 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_matrix(args: argparse.Namespace) -> int:
     """Print the registered language tags as JSON, for the release workflow's matrix."""
-    project = Project(Path(args.root)) if args.root else Project.discover()
+    project = Project(Path(args.root).resolve()) if args.root else Project.discover()
     json.dump(project.registry().tags, sys.stdout)
     print()
     return 0

@@ -181,3 +181,12 @@ def test_unknown_language_is_refused_with_the_registered_ones(basic_project: Pro
     done = run_cli("build", "--lang", "tzo", root=basic_project.root)
     assert done.returncode == 1
     assert "[registry-unknown-language]" in done.stderr and "es, en, yua" in done.stderr
+
+
+def test_a_relative_root_is_the_same_project(basic_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scripts.build import BuildOptions, fingerprint
+
+    monkeypatch.chdir(basic_project.root.parent)
+    relative = Project(Path(basic_project.root.name))
+    assert relative.root == basic_project.root
+    assert fingerprint(relative, "yua", "html", BuildOptions()) == fingerprint(basic_project, "yua", "html", BuildOptions())
