@@ -128,7 +128,7 @@ def test_every_template_string_has_a_spanish_translation() -> None:
         catalog = read_po(handle)
     missing = [f"{msgid} ({', '.join(where)})" for msgid, where in ours.items()
                if catalog.get(msgid) is None or not catalog.get(msgid).string or catalog.get(msgid).fuzzy]
-    assert not missing, "add these to locale/es/LC_MESSAGES/sphinx.po:\n  " + "\n  ".join(missing)
+    assert not missing, "add these to scripts/sphinxext/locale/es/LC_MESSAGES/sphinx.po:\n  " + "\n  ".join(missing)
 
 
 # ---------------------------------------------------------------- without a repository
