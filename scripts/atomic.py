@@ -11,6 +11,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -23,40 +24,37 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
+@contextlib.contextmanager
+def _replacing(dest: Path) -> Iterator[Path]:
+    """A temporary file beside `dest` to fill; renamed over `dest` only if the block succeeds."""
+    mode = _mode_for(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, mode)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_atomic(path: Path, data: bytes | str) -> bool:
     """Replace `path` with `data` in one step; False (and no write at all) if nothing changes."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     with contextlib.suppress(FileNotFoundError, IsADirectoryError):
         if path.read_bytes() == raw:
             return False
-    mode = _mode_for(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with _replacing(path) as tmp, tmp.open("wb") as handle:
+        handle.write(raw)
+        handle.flush()
+        os.fsync(handle.fileno())
     return True
 
 
 def copy_atomic(source: Path, dest: Path) -> None:
     """Copy `source` over `dest` in one step (large files: streamed, not read into memory)."""
-    mode = _mode_for(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with _replacing(dest) as tmp:
         shutil.copyfile(source, tmp)
-        os.chmod(tmp, mode)
-        os.replace(tmp, dest)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
