@@ -254,6 +254,26 @@ def parse(text: str) -> Catalog:
         header_lines.clear()
         b = _Builder()
 
+    def append_string(piece: str, lineno: int) -> None:
+        """A continuation line: add its string to the field the last keyword opened."""
+        target = b.target
+        if target is None or target[0].startswith("prev_"):
+            raise PoSyntaxError(lineno, "a string line without a keyword before it",
+                                'continuation lines follow msgid "..." or msgstr "..."')
+        name = target[0]
+        if name == "msgstr":
+            b.msgstr[target[1]] += piece
+            if b.msgid == "" and b.msgctxt is None:
+                key = piece.partition(":")[0].strip()
+                if key:
+                    header_lines[key] = lineno
+        elif name == "msgid":
+            b.msgid = (b.msgid or "") + piece
+        elif name == "msgid_plural":
+            b.msgid_plural = (b.msgid_plural or "") + piece
+        else:
+            b.msgctxt = (b.msgctxt or "") + piece
+
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -265,23 +285,7 @@ def parse(text: str) -> Catalog:
             body = line[1:-1]
             if line[-1] != '"' or len(line) < 2 or "\\" in body or '"' in body:
                 body = _string(line, lineno)
-            target = b.target
-            if target is None or target[0].startswith("prev_"):
-                raise PoSyntaxError(lineno, "a string line without a keyword before it",
-                                    'continuation lines follow msgid "..." or msgstr "..."')
-            name = target[0]
-            if name == "msgstr":
-                b.msgstr[target[1]] += body
-                if b.msgid == "" and b.msgctxt is None:
-                    key = body.partition(":")[0].strip()
-                    if key:
-                        header_lines[key] = lineno
-            elif name == "msgid":
-                b.msgid = (b.msgid or "") + body
-            elif name == "msgid_plural":
-                b.msgid_plural = (b.msgid_plural or "") + body
-            else:
-                b.msgctxt = (b.msgctxt or "") + body
+            append_string(body, lineno)
             continue
         if line[-1] == "\r":
             line = line[:-1]
@@ -348,23 +352,7 @@ def parse(text: str) -> Catalog:
                 b.target = None
                 continue
         if first == '"':
-            if b.target is None or b.target[0].startswith("prev_"):
-                raise PoSyntaxError(lineno, "a string line without a keyword before it",
-                                    'continuation lines follow msgid "..." or msgstr "..."')
-            piece = _string(line, lineno)
-            name, index = b.target
-            if name == "msgstr":
-                b.msgstr[index] += piece
-                if b.msgid == "" and b.msgctxt is None:
-                    key = piece.partition(":")[0].strip()
-                    if key:
-                        header_lines[key] = lineno
-            elif name == "msgid":
-                b.msgid = (b.msgid or "") + piece
-            elif name == "msgid_plural":
-                b.msgid_plural = (b.msgid_plural or "") + piece
-            else:
-                b.msgctxt = (b.msgctxt or "") + piece
+            append_string(_string(line, lineno), lineno)
             continue
         keyword, _, value = line.partition(" ")
         if "\t" in keyword:
