@@ -140,12 +140,19 @@ def edition_inputs(project: Project, tag: str) -> list[Path]:
     return inputs
 
 
-def fingerprint(project: Project, tag: str, fmt: str, options: BuildOptions) -> str:
+def inputs_digest(project: Project, tag: str) -> bytes:
+    """One hash of every input file of `tag`'s editions (names and contents)."""
     digest = hashlib.sha256()
     for path in edition_inputs(project, tag):
         digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path).encode())
         digest.update(b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
+
+
+def fingerprint(project: Project, tag: str, fmt: str, options: BuildOptions, inputs: bytes | None = None) -> str:
+    """What one edition depends on; `inputs` (from inputs_digest) saves hashing the files per format."""
+    digest = hashlib.sha256(inputs if inputs is not None else inputs_digest(project, tag))
     context = {"tag": tag, "format": fmt, "version": project.version,
                "tools": _tool_versions(), "epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}
     digest.update(json.dumps(context, sort_keys=True).encode())
@@ -355,8 +362,9 @@ def plan_edition(project: Project, tag: str, options: BuildOptions, state: dict[
     """Which formats are up to date ([(format, output)]) and which must be built ([(format, key)])."""
     state = _load_state(project, tag) if state is None else state
     skipped, todo = [], []
+    inputs = inputs_digest(project, tag)
     for fmt in (f for f in FORMATS if f in options.formats):
-        key = fingerprint(project, tag, fmt, options)
+        key = fingerprint(project, tag, fmt, options, inputs)
         previous = state.get(fmt, {})
         output = Path(previous.get("output", ""))
         if not options.force and previous.get("fingerprint") == key and output.exists():
