@@ -59,17 +59,13 @@ def _read_catalog(po_path: Path) -> Any | None:
         return None
 
 
-def compile_private(po_path: Path, mo_path: Path) -> bool:
-    """Compile a project UI catalog into this edition's private directory; True if it exists."""
-    catalog = _read_catalog(po_path)
-    if catalog is None:
-        return False
+def compile_private(catalog: Any, mo_path: Path) -> None:
+    """Compile an interface catalog into this edition's private directory (rewritten only on change)."""
     import io  # noqa: PLC0415
 
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     write_atomic(mo_path, buffer.getvalue())
-    return True
 
 
 def _builtin_js(tag: str) -> dict[str, Any] | None:
@@ -140,11 +136,12 @@ def apply_interface_chain(app: Sphinx, config: Config) -> None:
     for position, tag in enumerate(chain):
         dirs: list[Path] = []
         for kind, po_path in interface_catalog_paths(project, tag):
-            catalogs.append((tag, _read_catalog(po_path)))
-            if position == 0 and kind == "project":
-                continue  # Sphinx loaded the edition's own catalog from locale_dirs already
-            if compile_private(po_path, private / kind / tag / "LC_MESSAGES" / f"{UI_CATALOG}.mo"):
-                dirs.append(private / kind)
+            catalog = _read_catalog(po_path)
+            catalogs.append((tag, catalog))
+            if catalog is None or (position == 0 and kind == "project"):
+                continue  # absent, or loaded by Sphinx itself from locale_dirs already
+            compile_private(catalog, private / kind / tag / "LC_MESSAGES" / f"{UI_CATALOG}.mo")
+            dirs.append(private / kind)
         if position > 0:
             dirs.append(Path(package_dir, "locale"))
         if dirs:
