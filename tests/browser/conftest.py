@@ -13,9 +13,9 @@ Pages are driven by the PyPI `playwright` package through Debian's Chromium (nev
 request for another host (those are aborted, so no test can reach the network); the `page`
 fixture fails the test if any happened.
 
-axe-core comes from npm, pinned, fetched on first use into build/test-tools/ (not vendored: the
-repository holds the policy and its pipeline, not third-party bundles). POLICY_AXE_JS may point
-at an axe.min.js instead, e.g. on a machine without network access.
+axe-core is the axe.min.js that the PyPI package axe-playwright-python ships: it comes with the
+locked, hash-checked test dependencies, so the test needs neither npm nor a download of its own.
+POLICY_AXE_JS may point at another axe.min.js.
 """
 
 from __future__ import annotations
@@ -24,9 +24,6 @@ import functools
 import json
 import os
 import shutil
-import subprocess
-import tarfile
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,7 +37,7 @@ import pytest
 from scripts.project import Project
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, copy_root, run_cli  # noqa: E402,F401
 
-AXE_VERSION = "4.14.1"
+AXE_VERSION = "4.12.1"  # the axe-core that axe-playwright-python 0.1.8 (requirements.lock) ships
 SITE_URL = "https://politica.example/"
 REPOSITORY = "https://git.example/politica"
 VERSION = "1.2.3"  # run_cli sets POLICY_VERSION
@@ -170,31 +167,15 @@ def site_page(browser: Any, site_url: str) -> Iterator[Any]:
 
 
 def fetch_axe() -> str:
-    """axe.min.js from npm (pinned), cached under build/test-tools/."""
+    """axe.min.js as locked in requirements.lock (axe-playwright-python ships it)."""
     override = os.environ.get("POLICY_AXE_JS")
     if override:
         return Path(override).read_text(encoding="utf-8")
-    cache = REPO / "build" / "test-tools" / f"axe-core-{AXE_VERSION}"
-    script = cache / "axe.min.js"
+    import axe_playwright_python
+
+    script = Path(axe_playwright_python.__file__).with_name("axe.min.js")
     if not script.is_file():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("npm is needed to fetch axe-core for the accessibility test "
-                        "(apt-get install npm), or set POLICY_AXE_JS to an axe.min.js")
-        with tempfile.TemporaryDirectory() as tmp:
-            done = subprocess.run([npm, "pack", f"axe-core@{AXE_VERSION}", "--pack-destination", tmp,
-                                   "--silent"], capture_output=True, text=True, timeout=180, check=False)
-            tarballs = list(Path(tmp).glob("axe-core-*.tgz"))
-            if done.returncode != 0 or not tarballs:
-                pytest.fail(f"npm pack axe-core@{AXE_VERSION} failed ({done.returncode}): "
-                            f"{done.stderr.strip()[-500:]} — set POLICY_AXE_JS to an axe.min.js to run offline")
-            cache.mkdir(parents=True, exist_ok=True)
-            with tarfile.open(tarballs[0]) as archive:
-                for name in ("axe.min.js", "LICENSE"):
-                    member = archive.extractfile(f"package/{name}")
-                    if member is not None:
-                        (cache / f".{name}.part").write_bytes(member.read())
-                        os.replace(cache / f".{name}.part", cache / name)
+        pytest.fail(f"{script} is missing — reinstall the test dependencies: make venv")
     return script.read_text(encoding="utf-8")
 
 
