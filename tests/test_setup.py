@@ -71,7 +71,7 @@ def test_requires_python_and_readme_agree() -> None:
     assert spec.replace(" ", "") == ">=3.11,<3.14", spec
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for system, python in SUPPORTED.items():
-        assert re.search(rf"{re.escape(system)}\s*\|[^|\n]*{re.escape(python)}", readme), \
+        assert re.search(rf"{re.escape(system)}[^|\n]*\|[^|\n]*{re.escape(python)}", readme), \
             f"README's table of supported systems lacks {system} with Python {python}"
     assert "3.11.2" in (REPO / "Makefile").read_text(encoding="utf-8"), "make lock resolves for 3.11.2"
 
@@ -103,6 +103,14 @@ def test_build_and_test_profiles() -> None:
     # Playwright's node driver needs libatomic.so.1, absent from a minimal Debian.
     assert {"chromium", "libatomic1", "epubcheck", "default-jre-headless", "poppler-utils"} <= test
     assert "npm" not in test, "axe-core comes with the locked Python packages"
+
+
+def test_read_the_docs_installs_the_build_profile() -> None:
+    text = (REPO / ".readthedocs.yaml").read_text(encoding="utf-8")
+    block = text.split("apt_packages:", 1)[1].split("jobs:", 1)[0]
+    listed = sorted(re.findall(r"^\s*- (\S+)", block, re.M))
+    assert listed == sorted(set(system_deps.packages_for("all")) - {"python3-venv"})
+    assert "--require-hashes" in text
 
 
 def test_every_makefile_target_asks_for_its_own_profile() -> None:
