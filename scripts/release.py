@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scripts import pofile
+from scripts import formats, pofile
 from scripts.archives import write_deterministic_zip
 from scripts.atomic import write_atomic
 from scripts.build import BuildOptions, EditionResult, build_matrix, summarize
@@ -37,13 +37,12 @@ from scripts.catalogs import INTERFACE_DOMAIN
 from scripts.checks import check_project
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
 from scripts.languages import Language
-from scripts.project import DIST_STEM, SEMVER_TAG_RE, Project
+from scripts.project import DIST_STEM, SEMVER_TAG_RE, Project, dist_filename
 from scripts.status import Counts, count_text, project_status
 
 CHANGELOG = "CHANGELOG.md"
 SUMS_NAME = "SHA256SUMS"
 MANIFEST_NAME = "manifest.json"
-EDITION_FORMATS = ("pdf", "epub")
 
 
 # ---------------------------------------------------------------- git: what HEAD is
@@ -222,15 +221,15 @@ def file_entry(path: Path, **extra: str) -> dict[str, Any]:
 
 
 def edition_files(project: Project, tag: str) -> dict[str, Path]:
-    return {fmt: project.distdir / project.dist_name(tag, fmt) for fmt in EDITION_FORMATS}
+    return {fmt.name: project.distdir / project.dist_name(tag, fmt.suffix) for fmt in formats.published()}
 
 
 def site_archive_name(version: str) -> str:
-    return f"{DIST_STEM}-{version}-html.zip"
+    return dist_filename(version, formats.SITE, "zip")
 
 
 def notes_name(version: str) -> str:
-    return f"{DIST_STEM}-{version}-notas.md"
+    return dist_filename(version, "notas", "md")
 
 
 def site_files(sitedir: Path) -> dict[str, bytes]:
@@ -359,7 +358,7 @@ def manifest(project: Project, tagged: Tagged, progress: list[Progress], site_ar
         "source_date_epoch": tagged.epoch,
         "previous": tagged.previous,
         "editions": editions,
-        "site": file_entry(site_archive, format="html"),
+        "site": file_entry(site_archive, format=formats.SITE),
         "notes": file_entry(notes, format="markdown"),
     }
 

@@ -31,10 +31,11 @@ from xml.sax.saxutils import quoteattr
 
 from babel.numbers import format_decimal, format_percent
 
+from scripts import formats
 from scripts.atomic import copy_atomic, write_atomic
 from scripts.languages import Language, Registry
 from scripts.project import Project, dist_filename
-from scripts.sphinxext.site_context import DOWNLOADS_DIR, FORMATS, MANIFEST
+from scripts.sphinxext.site_context import DOWNLOADS_DIR, MANIFEST
 
 SIZE_RE = re.compile(r'(<span class="policy-size" data-policy-file="([^"]*)">)[^<]*(</span>)')
 ITEM_RE = re.compile(r'<li class="policy-download" data-policy-file="([^"]*)"(?: hidden)?>')
@@ -135,10 +136,10 @@ def chooser_html(registry: Registry, version: str, manifests: dict[str, dict[str
             parts.append(f'<span class="progress"><progress max="100" value="{percent}" aria-hidden="true">'
                          f"</progress> {html.escape(format_percent(percent / 100, locale=locale))} traducido</span>")
         links = []
-        for fmt, label, mime in FORMATS:
-            name = dist_filename(version, lang.tag, fmt)
+        for fmt in formats.published():
+            name = dist_filename(version, lang.tag, fmt.suffix)
             if name in sizes:
-                links.append(f'<a href="{DOWNLOADS_DIR}/{html.escape(name)}" type="{mime}" download>{label}</a> '
+                links.append(f'<a href="{DOWNLOADS_DIR}/{html.escape(name)}" type="{fmt.mime}" download>{fmt.label}</a> '
                              f'<span class="size">({format_size(sizes[name], locale)})</span>')
         if links:
             parts.append('<span class="downloads">' + " · ".join(links) + "</span>")
@@ -284,8 +285,8 @@ def _copy_downloads(project: Project, registry: Registry, downloads: Path) -> di
     downloads.mkdir(parents=True, exist_ok=True)
     wanted: dict[str, Path] = {}
     for lang in registry.languages:
-        for fmt, _label, _mime in FORMATS:
-            name = dist_filename(project.version, lang.tag, fmt)
+        for fmt in formats.published():
+            name = dist_filename(project.version, lang.tag, fmt.suffix)
             if (project.distdir / name).is_file():
                 wanted[name] = project.distdir / name
     for name, source in wanted.items():

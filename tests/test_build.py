@@ -184,9 +184,9 @@ def test_unknown_language_is_refused_with_the_registered_ones(basic_project: Pro
 
 
 def test_a_relative_root_is_the_same_project(basic_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    from scripts.build import BuildOptions, fingerprint
+    from scripts.build.fingerprint import fingerprint
 
     monkeypatch.chdir(basic_project.root.parent)
     relative = Project(Path(basic_project.root.name))
     assert relative.root == basic_project.root
-    assert fingerprint(relative, "yua", "html", BuildOptions()) == fingerprint(basic_project, "yua", "html", BuildOptions())
+    assert fingerprint(relative, "yua", "html") == fingerprint(basic_project, "yua", "html")

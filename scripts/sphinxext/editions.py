@@ -25,7 +25,7 @@ from sphinx.util import logging
 
 from scripts.diagnostics import PipelineError
 from scripts.languages import Language, Registry
-from scripts.project import DIST_STEM, Project, commit_timestamp
+from scripts.project import Project, commit_timestamp, edition_basename
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ def apply_edition_config(app: Sphinx, config: Config) -> None:
     config.html_title = title
     config.html_short_title = title
 
-    basename = f"{DIST_STEM}-{tag}"
+    basename = edition_basename(tag)
     config.latex_documents = [(config.root_doc, f"{basename}.tex", title, config.author, "manual")]
     config.policy_latex_language = lang.latex_language
     elements: dict[str, Any] = dict(config.latex_elements)

@@ -61,7 +61,6 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Browsers drop these anywhere in a URL before reading its scheme ("java\tscript:").
 _URL_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-_HTML_BUILDERS = frozenset({"html", "dirhtml", "singlehtml", "epub"})
 _MARKUP = re.compile(r"<[^<>]*>|&#?\w+;|[<>\"&`]")
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
@@ -434,7 +433,7 @@ def _clean_translations_js(app: Sphinx, exception: Exception | None) -> None:
     """translations.js is built from sphinx.po (scripts.sphinxext.interface) or copied by Sphinx
     from a sphinx.js in locale_dirs: never serve a file a translator wrote, and rewrite the others
     in a form the CSP allows."""
-    if exception is not None or app.builder.name not in _HTML_BUILDERS:
+    if exception is not None or app.builder.format != "html":  # the site and the EPUB
         return
     target = Path(app.outdir) / "_static" / "translations.js"
     if not target.is_file():
@@ -603,7 +602,7 @@ def audit_page(text: str, allowed_hashes: set[str]) -> list[tuple[int, str, str]
 
 
 def audit_output(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.name not in _HTML_BUILDERS:
+    if exception is not None or app.builder.format != "html":  # the site and the EPUB
         return
     allowed = set(re.findall(r"'sha256-[A-Za-z0-9+/=]+'", getattr(app, "policy_csp", "")))
     outdir = Path(app.outdir)

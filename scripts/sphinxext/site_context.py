@@ -28,6 +28,7 @@ from urllib.parse import quote
 from babel.numbers import format_percent
 from sphinx.application import Sphinx
 
+from scripts import formats
 from scripts.languages import Language
 from scripts.project import dist_filename
 from scripts.sphinxext import progress
@@ -35,16 +36,15 @@ from scripts.sphinxext.editions import edition_language, registry_of
 
 DOWNLOADS_DIR = "descargas"
 MANIFEST = "edition.json"
-FORMATS = (("pdf", "PDF", "application/pdf"), ("epub", "EPUB", "application/epub+zip"))
 SITE_BUILDERS = ("html", "dirhtml")
 STYLESHEET = "policy.css"
 DEFAULT_TRANSLATE_URL = "{repository}/blob/HEAD/locale/{language}/LC_MESSAGES/{docname}.po"
 
 
 def downloads_of(version: str, tag: str, to_site: str) -> list[dict[str, str]]:
-    return [{"format": fmt, "label": label, "type": mime, "file": dist_filename(version, tag, fmt),
-             "href": posixpath.join(to_site, DOWNLOADS_DIR, dist_filename(version, tag, fmt))}
-            for fmt, label, mime in FORMATS]
+    return [{"format": fmt.name, "label": fmt.label, "type": fmt.mime, "file": dist_filename(version, tag, fmt.suffix),
+             "href": posixpath.join(to_site, DOWNLOADS_DIR, dist_filename(version, tag, fmt.suffix))}
+            for fmt in formats.published()]
 
 
 def og_locale(lang: Language) -> str:

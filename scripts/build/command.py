@@ -1,0 +1,83 @@
+"""`python -m scripts build` (the whole matrix, then the site) and `build-edition` (one worker)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from scripts import formats
+from scripts.atomic import write_atomic
+from scripts.build.orchestrator import run_with_view
+from scripts.build.results import BuildOptions, EditionResult, FormatResult, summarize
+from scripts.diagnostics import PipelineError, display_path
+from scripts.project import Project
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(v.strip() for v in value.split(",") if v.strip())
+    bad = [v for v in chosen if v not in formats.BY_NAME]
+    if bad:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(bad)} (choose from {', '.join(formats.NAMES)})")
+    return chosen
+
+
+def _add_build_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", action="append", default=[], metavar="TAG",
+                        help="build only this language (repeatable; default: every registered one)")
+    parser.add_argument("--formats", type=_formats, default=formats.NAMES,
+                        help=f"comma-separated: {','.join(formats.NAMES)}")
+    parser.add_argument("--jobs", "-j", type=int, default=0, help="languages built at once (default: cores)")
+    parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Build every edition (site, PDF, EPUB) of every registered language."""
+    project = Project.at(args.root)
+    options = BuildOptions(formats=args.formats, tags=tuple(args.lang), jobs=args.jobs, force=args.force)
+    started = time.monotonic()
+    results = run_with_view(project, options)
+    from scripts.site import assemble_site  # noqa: PLC0415
+
+    assemble_site(project)
+    text, ok = summarize(results)
+    print(text)
+    from scripts.sphinxext.catalog_gate import unregistered_catalogs  # noqa: PLC0415
+
+    stray = unregistered_catalogs(project)
+    for diagnostic in stray:
+        print(diagnostic, file=sys.stderr)
+    print(f"site: {display_path(project.sitedir / 'index.html')}  downloads: {display_path(project.distdir)}"
+          f"  ({time.monotonic() - started:.1f}s)")
+    return 0 if ok and not stray else 1
+
+
+def _add_edition_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("tag")
+    parser.add_argument("--formats", type=_formats, default=formats.NAMES)
+    parser.add_argument("--result", type=Path, required=True)
+    parser.add_argument("--force", action="store_true")
+    parser.add_argument("--outdir", type=Path, default=None)
+
+
+def run_edition(args: argparse.Namespace) -> int:
+    """(internal) Build one language's editions in this process; the matrix runs one per language."""
+    from scripts.build.worker import build_edition  # noqa: PLC0415
+
+    project = Project.at(args.root)
+    options = BuildOptions(formats=args.formats, tags=(args.tag,), force=args.force, outdir=args.outdir)
+    try:
+        result = build_edition(project, args.tag, options)
+    except PipelineError as exc:
+        result = EditionResult(args.tag, [FormatResult(f, "failed", problems=exc.diagnostics)
+                                          for f in options.formats])
+    write_atomic(args.result, json.dumps(result.as_dict(), indent=2).encode())
+    return 1 if result.failed else 0
+
+
+COMMANDS = {
+    "build": (_add_build_arguments, run_build),
+    "build-edition": (_add_edition_arguments, run_edition),
+}
