@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -37,7 +36,7 @@ from scripts.catalogs import INTERFACE_DOMAIN
 from scripts.checks import check_project
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
 from scripts.languages import Language
-from scripts.project import DIST_STEM, SEMVER_TAG_RE, Project, dist_filename
+from scripts.project import DIST_STEM, SEMVER_TAG_RE, Project, dist_filename, git
 from scripts.status import Counts, count_text, project_status
 
 CHANGELOG = "CHANGELOG.md"
@@ -66,13 +65,10 @@ class Tagged:
         return dt.datetime.fromtimestamp(self.epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-
-
-def _git_bytes(root: Path, *args: str) -> bytes | None:
-    done = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
-    return done.stdout if done.returncode == 0 else None
+def _show(root: Path, revision: str) -> bytes | None:
+    """A file's bytes as `revision` has it (`git show REV:PATH`), None if it has none."""
+    done = git(root, "show", revision, binary=True)
+    return done.stdout if done.returncode == 0 else None  # type: ignore[no-any-return]
 
 
 def semver_key(tag: str) -> tuple[int, int, int, int, tuple[tuple[int, int | str], ...]]:
@@ -88,11 +84,11 @@ def semver_key(tag: str) -> tuple[int, int, int, int, tuple[tuple[int, int | str
 def git_problems(root: Path) -> list[Diagnostic]:
     """Why HEAD's working tree is not exactly a commit (empty if it is)."""
     where = display_path(root)
-    inside = _git(root, "rev-parse", "--is-inside-work-tree")
+    inside = git(root, "rev-parse", "--is-inside-work-tree")
     if inside.returncode != 0 or inside.stdout.strip() != "true":
         return [Diagnostic(where, 0, "release-no-git", "not a git working tree",
                            "release from a clone of the repository: the version and the date come from its tag")]
-    status = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", ".")
+    status = git(root, "status", "--porcelain", "--untracked-files=normal", "--", ".")
     changed = [line[3:] for line in status.stdout.splitlines() if line.strip()]
     if not changed:
         return []
@@ -106,10 +102,10 @@ def git_problems(root: Path) -> list[Diagnostic]:
 def tagged_head(root: Path) -> Tagged:
     """HEAD's version tag, or PipelineError saying why HEAD cannot be released."""
     where = display_path(root)
-    tags = _git(root, "tag", "--points-at", "HEAD").stdout.split()
+    tags = git(root, "tag", "--points-at", "HEAD").stdout.split()
     versions = sorted((t for t in tags if SEMVER_TAG_RE.match(t)), key=semver_key)
     if not tags:
-        described = _git(root, "describe", "--tags", "--always").stdout.strip() or "no tag at all"
+        described = git(root, "describe", "--tags", "--always").stdout.strip() or "no tag at all"
         raise PipelineError(Diagnostic(
             where, 0, "release-untagged", f"HEAD is not at a tag (git describe: {described})",
             "tag the commit to release, e.g. `git tag -a v1.2.0 -m 'Versión 1.2.0'`, then run the release "
@@ -124,9 +120,9 @@ def tagged_head(root: Path) -> Tagged:
             where, 0, "release-several-tags", f"HEAD carries several version tags: {', '.join(versions)}",
             "a commit is one version: delete the wrong tag with `git tag -d TAG`"))
     tag = versions[0]
-    commit = _git(root, "rev-parse", "HEAD").stdout.strip()
-    epoch = int(_git(root, "log", "-1", "--format=%ct", "HEAD").stdout.strip())
-    earlier = [t for t in _git(root, "tag", "--merged", "HEAD").stdout.split()
+    commit = git(root, "rev-parse", "HEAD").stdout.strip()
+    epoch = int(git(root, "log", "-1", "--format=%ct", "HEAD").stdout.strip())
+    earlier = [t for t in git(root, "tag", "--merged", "HEAD").stdout.split()
                if SEMVER_TAG_RE.match(t) and semver_key(t) < semver_key(tag)]
     previous = max(earlier, key=semver_key) if earlier else None
     return Tagged(tag=tag, commit=commit, epoch=epoch, previous=previous)
@@ -193,14 +189,14 @@ def catalog_problems(project: Project) -> list[Diagnostic]:
 def coverage_at(project: Project, ref: str, tag: str) -> Counts | None:
     """A language's counts (as `status` counts them) in the commit `ref`; None if it had no catalogs."""
     prefix = project.catalogdir(tag).relative_to(project.root).as_posix() + "/"
-    listed = _git(project.root, "ls-tree", "-r", "--name-only", ref, "--", prefix)
+    listed = git(project.root, "ls-tree", "-r", "--name-only", ref, "--", prefix)
     names = [n for n in listed.stdout.splitlines()
              if n.endswith(".po") and n[len(prefix):-len(".po")] != INTERFACE_DOMAIN]
     if listed.returncode != 0 or not names:
         return None
     total = Counts()
     for name in names:
-        if (raw := _git_bytes(project.root, "show", f"{ref}:./{name}")) is not None:
+        if (raw := _show(project.root, f"{ref}:./{name}")) is not None:
             total.add(count_text(pofile.decode(raw)))
     return total
 
@@ -471,7 +467,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build and publish a tagged, reproducible release into dist/ (see RELEASING.md)."""
-    root = Path(args.root).resolve() if args.root else Project.discover().root
+    root = Project.at(args.root).root
     started = time.monotonic()
 
     def progress(tag: str, res: EditionResult | None) -> None:
@@ -496,7 +492,7 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_matrix(args: argparse.Namespace) -> int:
     """Print the registered language tags as JSON, for the release workflow's matrix."""
-    project = Project(Path(args.root).resolve()) if args.root else Project.discover()
+    project = Project.at(args.root)
     json.dump(project.registry().tags, sys.stdout)
     print()
     return 0

@@ -33,9 +33,10 @@ from babel.numbers import format_decimal, format_percent
 
 from scripts import formats
 from scripts.atomic import copy_atomic, write_atomic
+from scripts.csp import content_security_policy, meta_element
 from scripts.languages import Language, Registry
 from scripts.project import Project, dist_filename
-from scripts.sphinxext.site_context import DOWNLOADS_DIR, MANIFEST
+from scripts.site_layout import DOWNLOADS_DIR, MANIFEST, babel_locale_for
 
 SIZE_RE = re.compile(r'(<span class="policy-size" data-policy-file="([^"]*)">)[^<]*(</span>)')
 ITEM_RE = re.compile(r'<li class="policy-download" data-policy-file="([^"]*)"(?: hidden)?>')
@@ -48,8 +49,6 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 def number_locale(lang: Language, registry: Registry) -> str:
     """The Babel locale an edition formats numbers with (its date locale's fallback chain)."""
-    from scripts.sphinxext.editions import babel_locale_for  # noqa: PLC0415 - imports Sphinx
-
     return babel_locale_for(lang, registry)
 
 
@@ -270,11 +269,8 @@ def not_found_html(registry: Registry, manifests: dict[str, dict[str, Any]], bas
 
 
 def _csp_meta() -> str:
-    """The editions' Content-Security-Policy (scripts.sphinxext.sanitize); these pages have no
-    inline script at all."""
-    from scripts.sphinxext.sanitize import content_security_policy  # noqa: PLC0415 - imports Sphinx
-
-    return f'<meta http-equiv="Content-Security-Policy" content="{html.escape(content_security_policy([]))}">\n'
+    """The editions' Content-Security-Policy (scripts/csp.py); these pages have no inline script at all."""
+    return meta_element(content_security_policy([]))
 
 
 # ---------------------------------------------------------------- assembly

@@ -116,7 +116,3 @@ def sphinx_diagnostics(text: str, root: Path, tag: str | None = None) -> list[Di
             path = display_path(path, root)
         found.append(Diagnostic(path, line, code, message, hint))
     return found
-
-
-def sphinx_problems(text: str, root: Path, tag: str | None = None) -> list[str]:
-    return [str(d) for d in sphinx_diagnostics(text, root, tag)]

@@ -12,7 +12,7 @@ from scripts import formats
 from scripts.atomic import write_atomic
 from scripts.build.orchestrator import run_with_view
 from scripts.build.results import BuildOptions, EditionResult, FormatResult, summarize
-from scripts.diagnostics import PipelineError, display_path
+from scripts.diagnostics import Diagnostic, PipelineError, display_path
 from scripts.project import Project
 
 
@@ -22,6 +22,24 @@ def _formats(value: str) -> tuple[str, ...]:
     if bad:
         raise argparse.ArgumentTypeError(f"unknown format {', '.join(bad)} (choose from {', '.join(formats.NAMES)})")
     return chosen
+
+
+def unregistered_catalogs(project: Project) -> list[Diagnostic]:
+    """One diagnostic per language directory under locale/ whose catalogs no edition builds
+    (its tag is not in the registry), so that `build` says so instead of ignoring them."""
+    registry = project.registry()
+    found = []
+    for directory in sorted(project.localedir.glob("*/LC_MESSAGES")):
+        tag = directory.parent.name
+        catalogs = sorted(directory.rglob("*.po"))
+        if tag in registry or not catalogs:
+            continue
+        found.append(Diagnostic(
+            display_path(catalogs[0], project.root), 1, "po-unknown-language",
+            f"{len(catalogs)} catalog(s) for {tag!r}, which is not in locale/languages.toml, are not built",
+            f"register the language first (`python -m scripts add-language {tag}`), or move the files "
+            "into the directory of the language they are written in"))
+    return found
 
 
 def _add_build_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,8 +62,6 @@ def run_build(args: argparse.Namespace) -> int:
     assemble_site(project)
     text, ok = summarize(results)
     print(text)
-    from scripts.sphinxext.catalog_gate import unregistered_catalogs  # noqa: PLC0415
-
     stray = unregistered_catalogs(project)
     for diagnostic in stray:
         print(diagnostic, file=sys.stderr)

@@ -9,15 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from scripts.csp import content_security_policy, theme_script_hashes
 from scripts.sphinx_warnings import sphinx_diagnostics
-from scripts.sphinxext.sanitize import (
-    audit_page,
-    content_security_policy,
-    markup_of,
-    theme_script_hashes,
-    translations_script,
-    url_scheme,
-)
+from scripts.sphinxext.audit import audit_page
+from scripts.sphinxext.interface_safety import markup_of
+from scripts.sphinxext.sanitize import url_scheme
+from scripts.sphinxext.translations_js import translations_script
 
 
 @pytest.mark.parametrize(("url", "scheme"), [
