@@ -8,6 +8,7 @@ the table's build order; a producer that waits on a background tool (xelatex) is
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import time
@@ -130,7 +131,7 @@ def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionR
     for fmt in formats.build_order(list(keys)):
         t0 = time.monotonic()
         progress.set(fmt.name, "building")
-        wait = finish(fmt.name, t0, lambda fmt=fmt: fmt.produce()(job, fmt))
+        wait = finish(fmt.name, t0, functools.partial(fmt.produce(), job, fmt))
         if wait is not None:
             pending.append((fmt.name, t0, wait))
     for name, t0, wait in pending:

@@ -17,9 +17,10 @@ def _prepare_csp(app: Sphinx) -> None:
 
 
 def add_csp(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    if app.builder.name == "epub" or not getattr(app, "policy_csp", None):
+    policy = getattr(app, "policy_csp", None)
+    if app.builder.name == "epub" or not policy:
         return
-    context["metatags"] = meta_element(app.policy_csp) + (context.get("metatags") or "")
+    context["metatags"] = meta_element(policy) + (context.get("metatags") or "")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

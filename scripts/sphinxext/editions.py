@@ -76,7 +76,8 @@ def catalog_translations(catalog_dir: Path, docname: str, msgids: list[str], all
     found = {}
     for msgid in msgids:
         message = catalog.get(msgid)
-        if message is None or not message.string or (message.fuzzy and not allow_fuzzy):
+        if message is None or not isinstance(message.string, str) or not message.string \
+                or (message.fuzzy and not allow_fuzzy):
             continue
         found[msgid] = message.string
     return found

@@ -136,7 +136,7 @@ def extract_interface_messages(template_dirs: list[Path] | None = None) -> dict[
         for path in sorted(base.rglob("*.html")):
             source = path.read_text(encoding="utf-8")
             try:
-                messages = list(env.extract_translations(source))
+                messages = list(env.extract_translations(source))  # type: ignore[attr-defined]  # jinja2.ext.i18n
             except Exception:  # noqa: S112 - a template Jinja cannot parse alone has no strings for us
                 continue
             for lineno, _function, message in messages:

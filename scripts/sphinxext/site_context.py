@@ -85,8 +85,8 @@ def translators_href(app: Sphinx, pathto: Any) -> str:
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     if app.builder.name not in SITE_BUILDERS:
         return
-    edition = edition_of(app)
-    registry, lang = edition.registry, edition.language
+    current = edition_of(app)
+    registry, lang = current.registry, current.language
     pathto = context["pathto"]
     # pathto(root_doc) is relative to this page; its directory is the edition's root.
     to_root = posixpath.dirname(pathto(app.config.root_doc)) or "."
