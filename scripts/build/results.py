@@ -7,7 +7,7 @@ data, beside their printed lines for whoever reads the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ class FormatResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"format": self.format, "status": self.status, "seconds": self.seconds, "output": self.output,
-                "problems": self.lines, "diagnostics": [d.__dict__ for d in self.problems],
+                "problems": self.lines, "diagnostics": [asdict(d) for d in self.problems],
                 "details": self.details}
 
     @classmethod
