@@ -2,8 +2,8 @@
 could run or fetch (inline script the theme does not write, event handlers, javascript:/data:
 URLs, elements that load from another origin, frames, <base>, refresh) fails the edition.
 
-html.parser is the standard library's tokenizer, which browsers' own parsing is close enough to
-for this purpose; no HTML sanitiser library is used because nothing is rewritten here, only found.
+The pages are read with the standard library's html.parser: nothing is rewritten here, only
+found, so an HTML sanitiser library (which rewrites) would not do this job.
 """
 
 from __future__ import annotations
