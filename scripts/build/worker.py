@@ -84,6 +84,10 @@ class EditionJob:
 Produced = str | Callable[[], str]
 
 
+def _produce(job: EditionJob, fmt: formats.OutputFormat) -> Produced:
+    return fmt.produce()(job, fmt)  # type: ignore[no-any-return]
+
+
 def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionResult:
     """Build the requested formats of one language. Runs inside a worker process."""
     started = time.monotonic()
@@ -131,7 +135,7 @@ def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionR
     for fmt in formats.build_order(list(keys)):
         t0 = time.monotonic()
         progress.set(fmt.name, "building")
-        wait = finish(fmt.name, t0, functools.partial(fmt.produce(), job, fmt))
+        wait = finish(fmt.name, t0, functools.partial(_produce, job, fmt))
         if wait is not None:
             pending.append((fmt.name, t0, wait))
     for name, t0, wait in pending:
