@@ -120,3 +120,12 @@ def test_sphinx_warnings_become_diagnostics(tmp_path: Path) -> None:
     assert found[3].startswith("conf.py: [sphinx] a warning without a place — ")
     assert found[4].startswith("source/capitulo.md: [myst.directive_unknown] Unknown directive type")
     assert len(found) == 5
+
+
+@pytest.mark.parametrize("message", ['"raw" directive disabled.', 'Directive "include" disabled.',
+                                     '"include" directive disabled.'])
+def test_docutils_refusals_are_unsafe_directives(tmp_path: Path, message: str) -> None:
+    """raw_enabled and file_insertion_enabled are off (scripts.sphinxext.sanitize); docutils and
+    MyST then refuse the directive with their own words, reported with the pipeline's code."""
+    found = sphinx_diagnostics(f"{tmp_path}/source/capitulo.md:27: WARNING: {message}", tmp_path)
+    assert [(d.path, d.line, d.code) for d in found] == [("source/capitulo.md", 27, "unsafe-directive")]
