@@ -24,13 +24,6 @@ from scripts import pofile
 logger = logging.getLogger(__name__)
 
 WARNING_TYPE = "policy"
-# Codes only the build reports; the others it uses (unsafe-html, -script, -handler, -url, -image,
-# -directive) mean what scripts/checks.py CODES says.
-CODES = {
-    "unsafe-math": "math, which would pass raw LaTeX to the PDF and load MathJax from another site",
-    "unsafe-path": "an image or download outside source/",
-    "translation-unused": "a translation Sphinx cannot use (not one paragraph like its msgid)",
-}
 
 
 def snippet(text: str, limit: int = 60) -> str:
