@@ -53,7 +53,7 @@ def changelog_problems(project: Project, version: str) -> list[Diagnostic]:
 def _show(root: Path, revision: str) -> bytes | None:
     """A file's bytes as `revision` has it (`git show REV:PATH`), None if it has none."""
     done = git(root, "show", revision, binary=True)
-    return done.stdout if done.returncode == 0 else None  # type: ignore[no-any-return]
+    return done.stdout if done.returncode == 0 else None
 
 
 

@@ -118,7 +118,7 @@ def _state_path(project: Project, tag: str) -> Path:
 
 def load_state(project: Project, tag: str) -> dict[str, Any]:
     try:
-        return json.loads(_state_path(project, tag).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        return json.loads(_state_path(project, tag).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 

@@ -85,7 +85,7 @@ Produced = str | Callable[[], str]
 
 
 def _produce(job: EditionJob, fmt: formats.OutputFormat) -> Produced:
-    return fmt.produce()(job, fmt)  # type: ignore[no-any-return]
+    return fmt.produce()(job, fmt)
 
 
 def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionResult:
