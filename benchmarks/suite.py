@@ -249,7 +249,7 @@ def real_make_noop(logs: Path, say: Callable[[str], None]) -> Measure:
         "from scripts.project import Project\n"
         "from scripts.project import sphinx_environment\n"
         "from scripts.formats import NAMES\n"
-        "from scripts.build import fingerprint as b\n"
+        "from scripts.matrix import fingerprint as b\n"
         "p = Project.discover(Path.cwd())\n"
         "os.environ.update(sphinx_environment(p))\n"
         "stale = []\n"

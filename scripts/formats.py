@@ -6,7 +6,7 @@ published as a download, and which function produces it (``module:function``, re
 build needs it, the way Sphinx finds a builder registered under a name). The build, the site's
 downloads, the release, the editions' settings and the benchmark all read this table; a test
 fails if any other module lists formats. Adding a format (an editable DOCX, say) is one row here
-and one producer function in scripts/build/produce.py.
+and one producer function in scripts/matrix/produce.py.
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ class OutputFormat:
 
 # In the order people see them: --formats, the live matrix view, the build summary.
 TABLE: tuple[OutputFormat, ...] = (
-    OutputFormat("html", "html", "", "HTML", "text/html", False, "scripts.build.produce:produce_html", "html", 0),
+    OutputFormat("html", "html", "", "HTML", "text/html", False, "scripts.matrix.produce:produce_html", "html", 0),
     OutputFormat("epub", "epub", "epub", "EPUB", "application/epub+zip", True,
-                 "scripts.build.produce:produce_epub", "epub", 2),
+                 "scripts.matrix.produce:produce_epub", "epub", 2),
     OutputFormat("pdf", "latex", "pdf", "PDF", "application/pdf", True,
-                 "scripts.build.produce:produce_pdf", "latexpdf", 1),
+                 "scripts.matrix.produce:produce_pdf", "latexpdf", 1),
 )
 BY_NAME: dict[str, OutputFormat] = {fmt.name: fmt for fmt in TABLE}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

@@ -27,9 +27,9 @@ from typing import Any
 from scripts import formats
 from scripts.archives import write_deterministic_zip
 from scripts.atomic import write_atomic
-from scripts.build import BuildOptions, EditionResult, build_matrix, summarize
 from scripts.checks import check_project
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
+from scripts.matrix import BuildOptions, EditionResult, build_matrix, summarize
 from scripts.project import DIST_STEM, Project, dist_filename
 from scripts.release_notes import (
     CHANGELOG,

@@ -184,7 +184,7 @@ def test_unknown_language_is_refused_with_the_registered_ones(basic_project: Pro
 
 
 def test_a_relative_root_is_the_same_project(basic_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    from scripts.build.fingerprint import fingerprint
+    from scripts.matrix.fingerprint import fingerprint
 
     monkeypatch.chdir(basic_project.root.parent)
     relative = Project(Path(basic_project.root.name))
@@ -193,8 +193,8 @@ def test_a_relative_root_is_the_same_project(basic_project: Project, monkeypatch
 
 
 def test_results_keep_diagnostics_across_the_worker_boundary() -> None:
-    from scripts.build.results import EditionResult, FormatResult, summarize
     from scripts.diagnostics import Diagnostic
+    from scripts.matrix.results import EditionResult, FormatResult, summarize
 
     glyph = Diagnostic("locale/yua/LC_MESSAGES/capitulo.po", 12, "pdf-missing-glyph", "Missing character: x",
                        "add a font")

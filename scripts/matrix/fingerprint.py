@@ -20,7 +20,7 @@ from typing import Any
 
 from scripts import formats
 from scripts.atomic import write_atomic
-from scripts.build.results import BuildOptions
+from scripts.matrix.results import BuildOptions
 from scripts.project import PACKAGE_ROOT, Project
 
 TOOL_DISTRIBUTIONS = ("sphinx", "docutils", "myst-parser", "furo", "babel", "sphinx-basic-ng")

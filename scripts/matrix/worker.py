@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from scripts import formats
-from scripts.build.fingerprint import load_state, plan_edition, save_state
-from scripts.build.matrixview import ProgressFile, progress_path
-from scripts.build.results import BuildOptions, EditionResult, FormatResult
 from scripts.diagnostics import Diagnostic
+from scripts.matrix.fingerprint import load_state, plan_edition, save_state
+from scripts.matrix.matrixview import ProgressFile, progress_path
+from scripts.matrix.results import BuildOptions, EditionResult, FormatResult
 from scripts.project import Project
 
 

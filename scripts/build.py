@@ -10,9 +10,9 @@ from pathlib import Path
 
 from scripts import formats
 from scripts.atomic import write_atomic
-from scripts.build.orchestrator import run_with_view
-from scripts.build.results import BuildOptions, EditionResult, FormatResult, summarize
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
+from scripts.matrix.orchestrator import run_with_view
+from scripts.matrix.results import BuildOptions, EditionResult, FormatResult, summarize
 from scripts.project import Project
 
 
@@ -80,7 +80,7 @@ def _add_edition_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_edition(args: argparse.Namespace) -> int:
     """(internal) Build one language's editions in this process; the matrix runs one per language."""
-    from scripts.build.worker import build_edition  # noqa: PLC0415
+    from scripts.matrix.worker import build_edition  # noqa: PLC0415
 
     project = Project.at(args.root)
     options = BuildOptions(formats=args.formats, tags=(args.tag,), force=args.force, outdir=args.outdir)

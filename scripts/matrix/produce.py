@@ -14,10 +14,10 @@ from pathlib import Path
 
 from scripts.archives import repack_epub
 from scripts.atomic import copy_atomic
-from scripts.build.replace import prune_other_versions, replace_tree
-from scripts.build.worker import EditionJob, FormatFailed, Produced
 from scripts.diagnostics import Diagnostic, display_path
 from scripts.formats import OutputFormat
+from scripts.matrix.replace import prune_other_versions, replace_tree
+from scripts.matrix.worker import EditionJob, FormatFailed, Produced
 from scripts.project import Project, edition_basename
 
 MISSING_CHARACTER_RE = re.compile(r"^Missing character: .*$", re.MULTILINE)

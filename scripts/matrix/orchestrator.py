@@ -18,9 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from scripts.atomic import write_atomic
-from scripts.build.fingerprint import plan_edition
-from scripts.build.matrixview import MatrixView, ProgressFile, progress_path
-from scripts.build.results import BuildOptions, EditionResult, FormatResult
+from scripts.matrix.fingerprint import plan_edition
+from scripts.matrix.matrixview import MatrixView, ProgressFile, progress_path
+from scripts.matrix.results import BuildOptions, EditionResult, FormatResult
 from scripts.project import PACKAGE_ROOT, Project, sphinx_environment
 
 
