@@ -4,9 +4,10 @@ Each row says what a format is called on the command line, which Sphinx builder 
 suffix of its file in dist/, how readers see it named on the site, its MIME type, whether it is
 published as a download, and which function produces it (``module:function``, resolved when a
 build needs it, the way Sphinx finds a builder registered under a name). The build, the site's
-downloads, the release, the editions' settings and the benchmark all read this table; a test
-fails if any other module lists formats. Adding a format (an editable DOCX, say) is one row here
-and one producer function in scripts/matrix/produce.py.
+downloads, the release and the benchmark read this table (the editions name their files with
+project.edition_basename and dist_filename); a test fails if any other module lists formats.
+Adding a format (an editable DOCX, say) is one row here and one producer function in
+scripts/matrix/produce.py.
 """
 
 from __future__ import annotations
