@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.report import table, write_json
-from benchmarks.suite import FORMATS, Options, run_benchmark
+from benchmarks.suite import Options, run_benchmark
 from benchmarks.workspace import REPO
+from scripts import formats
 
 SMOKE_ROOT = REPO / "tests" / "roots" / "basic"
 
@@ -64,7 +65,7 @@ def options_from(args: argparse.Namespace) -> Options:
                        catalogs=args.catalogs or 10, entries=args.entries or 200, real_make=False,
                        workdir=args.workdir, timeout=900, mode="smoke", keep=args.keep,
                        parts=(args.only,) if args.only else ("matrix", "catalogs"))
-    return Options(project=args.project or REPO, formats=FORMATS, jobs=args.jobs, repeat=max(1, args.repeat),
+    return Options(project=args.project or REPO, formats=formats.NAMES, jobs=args.jobs, repeat=max(1, args.repeat),
                    scaled="off" if args.quick else args.scaled, scaled_budget=args.scaled_budget,
                    catalogs=args.catalogs or 500, entries=args.entries or 50_000,
                    real_make=not args.no_real_make and args.project is None, workdir=args.workdir,

@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 SAMPLE_SECONDS = 0.2
@@ -33,7 +34,7 @@ class Run:
     cpu: float                 # seconds of user + system time, the command and its descendants
     peak_tree_rss: int         # bytes, the most the whole process tree held at one sample
     log: str = ""              # where its output went
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # what each measurement adds (statuses, steps)
 
     @property
     def ok(self) -> bool:

@@ -41,9 +41,8 @@ from benchmarks.workspace import (
     forget_results,
     snapshot,
 )
+from scripts import formats as format_table
 
-FORMATS = ("html", "epub", "pdf")
-BASELINE_TARGETS = {"html": "html", "epub": "epub", "pdf": "latexpdf"}
 GiB = 2**30
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -51,7 +50,7 @@ ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 @dataclass
 class Options:
     project: Path = REPO
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = format_table.NAMES
     jobs: int = 0
     scaled: str = "auto"          # "auto" | "all" | "html" | "off"
     scaled_budget: float = 600.0  # seconds the 20-language run may take in "auto" mode
@@ -112,14 +111,15 @@ def baseline(root: Path, tags: list[str], formats: tuple[str, ...], logs: Path, 
         outdir = root / "baseline" / tag
         shutil.rmtree(outdir, ignore_errors=True)
         for fmt in formats:
-            target = BASELINE_TARGETS[fmt]
+            target = format_table.get(fmt).make_target
             command = [sys.executable, "-m", "sphinx", "-M", target, str(root / "source"), str(outdir),
                        "-c", str(root), "-D", f"language={tag}"]
             log = logs / f"baseline-{tag}-{target}.log"
             one = measure.run(command, cwd=root, env=env, log=log, timeout=timeout)
             one.extra["environment"] = _environment_line(log)
             runs.append(one)
-    total = Run(command=["sphinx-build", "-M", "{html,epub,latexpdf}", "source", "baseline/<tag>", "-c", ".",
+    targets = "{" + ",".join(format_table.get(fmt).make_target for fmt in format_table.NAMES) + "}"
+    total = Run(command=["sphinx-build", "-M", targets, "source", "baseline/<tag>", "-c", ".",
                          "-D", "language=<tag>"],
                 returncode=max((r.returncode for r in runs), default=0), wall=time.perf_counter() - started,
                 cpu=measure.children_cpu() - cpu, peak_tree_rss=max((r.peak_tree_rss for r in runs), default=0),
@@ -182,7 +182,7 @@ def matrix(snap: Path, work: Path, tags: list[str], options: Options, results: R
               if i % len(formats) and not str(s.get("environment", "")).startswith("0 added")]
     results.measures += [
         info("matrix_baseline", f"baseline, {edition_count}", _seconds(base), base.wall, "s",
-             note=f"per language in turn: sphinx-build {', '.join('-M ' + BASELINE_TARGETS[f] for f in formats)}"
+             note=f"per language in turn: sphinx-build {', '.join('-M ' + format_table.get(f).make_target for f in formats)}"
                   " -D language=<tag>, into one clean directory per language; "
                   + (f"read the sources again: {', '.join(reread)}" if reread else
                      "after the first, each build of a language reused its doctrees (Sphinx read once)")),
@@ -247,15 +247,17 @@ def real_make_noop(logs: Path, say: Callable[[str], None]) -> Measure:
         "import json, os\n"
         "from pathlib import Path\n"
         "from scripts.project import Project\n"
-        "from scripts import build as b\n"
+        "from scripts.project import sphinx_environment\n"
+        "from scripts.formats import NAMES\n"
+        "from scripts.matrix import fingerprint as b\n"
         "p = Project.discover(Path.cwd())\n"
-        "os.environ.update(b._sphinx_env(p))\n"
+        "os.environ.update(sphinx_environment(p))\n"
         "stale = []\n"
         "for tag in p.registry().tags:\n"
-        "    state = b._load_state(p, tag)\n"
-        "    for fmt in b.FORMATS:\n"
+        "    state = b.load_state(p, tag)\n"
+        "    for fmt in NAMES:\n"
         "        prev = state.get(fmt, {})\n"
-        "        if prev.get('fingerprint') != b.fingerprint(p, tag, fmt, b.BuildOptions()) \\\n"
+        "        if prev.get('fingerprint') != b.fingerprint(p, tag, fmt) \\\n"
         "                or not Path(prev.get('output', '')).exists():\n"
         "            stale.append(f'{tag}/{fmt}')\n"
         "print(json.dumps(stale))\n")

@@ -19,6 +19,8 @@ import sys
 import tarfile
 from pathlib import Path
 
+from scripts import formats
+
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("conf.py", "source", "locale")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo", ".update.lock", "build", "dist")
@@ -74,7 +76,7 @@ def cli(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "scripts", "--root", str(root), *args]
 
 
-SUMMARY_RE = re.compile(r"^  (\S+) +((?:html|epub|pdf) \w+.*)$", re.MULTILINE)
+SUMMARY_RE = re.compile(r"^  (\S+) +((?:" + "|".join(formats.NAMES) + r") \w+.*)$", re.MULTILINE)
 
 
 def forget_results(root: Path) -> None:

@@ -7,11 +7,12 @@ the site archive byte-identical across runs and machines.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 import time
 import zipfile
 from pathlib import Path
+
+from scripts.atomic import write_atomic
 
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest date a zip entry can carry
 
@@ -32,33 +33,18 @@ def _entry(name: str, date: tuple[int, int, int, int, int, int], stored: bool) -
 def write_deterministic_zip(dest: Path, files: dict[str, bytes], epoch: int | None, first: str | None = None) -> None:
     """Write `files` (archive name -> bytes) to `dest` atomically; `first` is stored first, uncompressed."""
     date = zip_date(epoch)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w") as archive:
-            names = sorted(files)
-            if first is not None and first in files:
-                names.remove(first)
-                archive.writestr(_entry(first, date, stored=True), files[first])
-            for name in names:
-                archive.writestr(_entry(name, date, stored=False), files[name], compresslevel=9)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        names = sorted(files)
+        if first is not None and first in files:
+            names.remove(first)
+            archive.writestr(_entry(first, date, stored=True), files[first])
+        for name in names:
+            archive.writestr(_entry(name, date, stored=False), files[name], compresslevel=9)
+    write_atomic(dest, buffer.getvalue())
 
 
 def repack_epub(source: Path, dest: Path, epoch: int | None) -> None:
     with zipfile.ZipFile(source) as archive:
         files = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
     write_deterministic_zip(dest, files, epoch, first="mimetype")
-
-
-def zip_directory(directory: Path, dest: Path, epoch: int | None, prefix: str = "") -> None:
-    files = {}
-    for path in sorted(directory.rglob("*")):
-        if path.is_file():
-            files[prefix + path.relative_to(directory).as_posix()] = path.read_bytes()
-    write_deterministic_zip(dest, files, epoch)

@@ -10,15 +10,13 @@ build/preview/<tag>/, which neither `make` nor a release ever publishes.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from scripts.catalogs import PACKAGE_ROOT, project_from
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
-from scripts.project import Project, commit_timestamp
+from scripts.project import Project, sphinx_environment
 
 
 def preview_dir(project: Project, tag: str) -> Path:
@@ -41,10 +39,6 @@ def preview(project: Project, tag: str) -> Path:
     outdir = preview_dir(project, tag)
     locale_copy = project.builddir / "preview-locale" / tag
     _copy_catalogs(project, locale_copy)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_ROOT), env.get("PYTHONPATH")]))
-    if "SOURCE_DATE_EPOCH" not in env and (stamp := commit_timestamp(project.root)) is not None:
-        env["SOURCE_DATE_EPOCH"] = str(stamp)
     command = [
         sys.executable, "-m", "sphinx", "-b", "html", "-q",
         "-D", f"language={tag}",
@@ -54,7 +48,7 @@ def preview(project: Project, tag: str) -> Path:
         "-d", str(project.builddir / "preview-doctrees" / tag),
         "-c", str(project.confdir), str(project.srcdir), str(outdir),
     ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, env=sphinx_environment(project), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         lines = [line for line in done.stderr.splitlines() if line.strip()]
         raise PipelineError(Diagnostic(
@@ -71,7 +65,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build a draft of one edition's HTML, fuzzy translations included, into build/preview/LANG/."""
-    project = project_from(args)
+    project = Project.at(args.root)
     index = preview(project, args.language)
     print(f"Borrador / draft: {display_path(index, project.root)}")
     print(f"Ábralo en su navegador / open it in a browser: {index.resolve().as_uri()}")

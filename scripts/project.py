@@ -2,6 +2,8 @@
 
 The repository and every test fixture share one layout (conf.py at the root, source/, locale/,
 build/, dist/), so every command takes a Project instead of assuming the current directory.
+This module also owns the two things every command that runs Sphinx or git needs: the
+environment of a Sphinx subprocess (`sphinx_environment`) and the one git wrapper (`git`).
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ import subprocess
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from scripts.languages import REGISTRY_NAME, Registry, load_registry
 
 DIST_STEM = "politica-datos-abiertos"
+# The checkout holding the `scripts` package (PYTHONPATH of every Sphinx subprocess); a
+# project's root is Project.root, which may be a fixture elsewhere.
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 SEMVER_TAG_RE = re.compile(r"^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$")
 
 
@@ -36,6 +42,11 @@ class Project:
             if (candidate / "conf.py").is_file() and (candidate / "locale" / REGISTRY_NAME).is_file():
                 return cls(candidate)
         return cls(here)
+
+    @classmethod
+    def at(cls, root: str | Path | None) -> Project:
+        """The project a command works on: `--root` if given, else the one around the cwd."""
+        return cls(Path(root)) if root else cls.discover()
 
     @property
     def confdir(self) -> Path:
@@ -91,11 +102,32 @@ def dist_filename(version: str, tag: str, suffix: str) -> str:
     return f"{DIST_STEM}-{version}-{tag}.{suffix}"
 
 
-def _git(root: Path, *args: str) -> str | None:
+def edition_basename(tag: str) -> str:
+    """The name Sphinx gives an edition's files before they get their version (.tex, .epub, EPUB uid)."""
+    return f"{DIST_STEM}-{tag}"
+
+
+def sphinx_environment(project: Project) -> dict[str, str]:
+    """The environment of every Sphinx subprocess: the pipeline's package importable, the date
+    of HEAD's commit (so dates do not change per run) and the project's version."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_ROOT), env.get("PYTHONPATH", "")]))
+    if "SOURCE_DATE_EPOCH" not in env and (stamp := commit_timestamp(project.root)) is not None:
+        env["SOURCE_DATE_EPOCH"] = str(stamp)
+    env.setdefault("POLICY_VERSION", project.version)
+    return env
+
+
+def git(root: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess[Any]:
+    """`git args` in `root`, never raising: without git, a failed result (status 127)."""
     try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=not binary, check=False)
     except FileNotFoundError:
-        return None
+        return subprocess.CompletedProcess(["git", *args], 127, b"" if binary else "", b"" if binary else "")
+
+
+def _git(root: Path, *args: str) -> str | None:
+    done = git(root, *args)
     return done.stdout.strip() if done.returncode == 0 else None
 
 

@@ -15,169 +15,34 @@ jobs built, building nothing itself. Without either flag one command does both.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import hashlib
 import json
-import os
-import re
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scripts import pofile
+from scripts import formats
 from scripts.archives import write_deterministic_zip
 from scripts.atomic import write_atomic
-from scripts.build import BuildOptions, EditionResult, build_matrix, summarize
-from scripts.catalogs import INTERFACE_DOMAIN
 from scripts.checks import check_project
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
-from scripts.languages import Language
-from scripts.project import DIST_STEM, SEMVER_TAG_RE, Project
-from scripts.status import Counts, count_text, project_status
+from scripts.matrix import BuildOptions, EditionResult, build_matrix, summarize
+from scripts.project import DIST_STEM, Project, dist_filename
+from scripts.release_notes import (
+    CHANGELOG,
+    SUMS_NAME,
+    Progress,
+    changelog_problems,
+    changelog_section,
+    release_notes,
+    translation_progress,
+)
+from scripts.release_tag import Tagged, git_problems, release_environment, tagged_head
 
-CHANGELOG = "CHANGELOG.md"
-SUMS_NAME = "SHA256SUMS"
 MANIFEST_NAME = "manifest.json"
-EDITION_FORMATS = ("pdf", "epub")
-
-
-# ---------------------------------------------------------------- git: what HEAD is
-
-
-@dataclass(frozen=True)
-class Tagged:
-    """The tagged commit a release is made from."""
-
-    tag: str
-    commit: str
-    epoch: int  # the commit's time: SOURCE_DATE_EPOCH of every output
-    previous: str | None  # the version tag before this one, for "progress since"
-
-    @property
-    def version(self) -> str:
-        return self.tag[1:]
-
-    @property
-    def date(self) -> str:
-        return dt.datetime.fromtimestamp(self.epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-
-
-def _git_bytes(root: Path, *args: str) -> bytes | None:
-    done = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
-    return done.stdout if done.returncode == 0 else None
-
-
-def semver_key(tag: str) -> tuple[int, int, int, int, tuple[tuple[int, int | str], ...]]:
-    """Sort key of a vX.Y.Z[-pre] tag by SemVer precedence (a pre-release sorts before its version)."""
-    match = SEMVER_TAG_RE.match(tag)
-    if not match:
-        raise ValueError(f"{tag!r} is not a version tag")
-    major, minor, patch, pre = match.groups()
-    ids = tuple((0, int(p)) if p.isdigit() else (1, p) for p in pre[1:].split(".")) if pre else ()
-    return int(major), int(minor), int(patch), 0 if pre else 1, ids
-
-
-def git_problems(root: Path) -> list[Diagnostic]:
-    """Why HEAD's working tree is not exactly a commit (empty if it is)."""
-    where = display_path(root)
-    inside = _git(root, "rev-parse", "--is-inside-work-tree")
-    if inside.returncode != 0 or inside.stdout.strip() != "true":
-        return [Diagnostic(where, 0, "release-no-git", "not a git working tree",
-                           "release from a clone of the repository: the version and the date come from its tag")]
-    status = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", ".")
-    changed = [line[3:] for line in status.stdout.splitlines() if line.strip()]
-    if not changed:
-        return []
-    listed = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-    return [Diagnostic(where, 0, "release-dirty",
-                       f"the working tree differs from HEAD ({len(changed)} path(s): {listed})",
-                       "commit or stash the changes (`git status` lists them), then tag and release again; "
-                       "a release must be rebuildable from its tag alone")]
-
-
-def tagged_head(root: Path) -> Tagged:
-    """HEAD's version tag, or PipelineError saying why HEAD cannot be released."""
-    where = display_path(root)
-    tags = _git(root, "tag", "--points-at", "HEAD").stdout.split()
-    versions = sorted((t for t in tags if SEMVER_TAG_RE.match(t)), key=semver_key)
-    if not tags:
-        described = _git(root, "describe", "--tags", "--always").stdout.strip() or "no tag at all"
-        raise PipelineError(Diagnostic(
-            where, 0, "release-untagged", f"HEAD is not at a tag (git describe: {described})",
-            "tag the commit to release, e.g. `git tag -a v1.2.0 -m 'Versión 1.2.0'`, then run the release "
-            "again (see RELEASING.md)"))
-    if not versions:
-        raise PipelineError(Diagnostic(
-            where, 0, "release-not-semver",
-            f"HEAD's tag {', '.join(sorted(tags))} is not a semantic version vMAJOR.MINOR.PATCH",
-            "add a tag such as v1.2.0 (or v1.2.0-rc.1 for a candidate) to the same commit"))
-    if len(versions) > 1:
-        raise PipelineError(Diagnostic(
-            where, 0, "release-several-tags", f"HEAD carries several version tags: {', '.join(versions)}",
-            "a commit is one version: delete the wrong tag with `git tag -d TAG`"))
-    tag = versions[0]
-    commit = _git(root, "rev-parse", "HEAD").stdout.strip()
-    epoch = int(_git(root, "log", "-1", "--format=%ct", "HEAD").stdout.strip())
-    earlier = [t for t in _git(root, "tag", "--merged", "HEAD").stdout.split()
-               if SEMVER_TAG_RE.match(t) and semver_key(t) < semver_key(tag)]
-    previous = max(earlier, key=semver_key) if earlier else None
-    return Tagged(tag=tag, commit=commit, epoch=epoch, previous=previous)
-
-
-@contextmanager
-def release_environment(tagged: Tagged) -> Iterator[None]:
-    """The version and the date come from the tag, whatever the caller's environment says."""
-    wanted = {"SOURCE_DATE_EPOCH": str(tagged.epoch), "POLICY_VERSION": tagged.version}
-    saved = {name: os.environ.get(name) for name in wanted}
-    os.environ.update(wanted)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-# ---------------------------------------------------------------- CHANGELOG.md
-
-_SECTION_RE = re.compile(r"^## (?:\[(?P<bracketed>[^\]]+)\]|(?P<bare>\S+)).*$", re.MULTILINE)
-_LINK_DEFINITION_RE = re.compile(r"^\[[^\]]+\]:\s+\S+\s*$", re.MULTILINE)
-
-
-def changelog_section(text: str, version: str) -> str | None:
-    """The body of `## [version] ...` in a Keep a Changelog file, or None if there is none."""
-    sections = list(_SECTION_RE.finditer(text))
-    for index, match in enumerate(sections):
-        if (match.group("bracketed") or match.group("bare")) != version:
-            continue
-        end = sections[index + 1].start() if index + 1 < len(sections) else len(text)
-        body = _LINK_DEFINITION_RE.sub("", text[match.end():end])
-        return body.strip()
-    return None
-
-
-def changelog_problems(project: Project, version: str) -> list[Diagnostic]:
-    path = project.root / CHANGELOG
-    shown = display_path(path, project.root)
-    hint = (f"add a section `## [{version}] - YYYY-MM-DD` to {CHANGELOG} (move the entries of "
-            "`## [Sin publicar]` there), commit, and tag that commit")
-    if not path.is_file():
-        return [Diagnostic(shown, 0, "release-changelog", "there is no changelog", hint)]
-    body = changelog_section(path.read_text(encoding="utf-8"), version)
-    if not body:
-        return [Diagnostic(shown, 0, "release-changelog", f"no section (or an empty one) for version {version}", hint)]
-    return []
 
 
 # ---------------------------------------------------------------- catalog checks
@@ -186,24 +51,6 @@ def changelog_problems(project: Project, version: str) -> list[Diagnostic]:
 def catalog_problems(project: Project) -> list[Diagnostic]:
     """The errors `python -m scripts check` finds (warnings do not stop a release)."""
     return [d for d in check_project(project) if d.is_error]
-
-
-# ---------------------------------------------------------------- translation coverage
-
-
-def coverage_at(project: Project, ref: str, tag: str) -> Counts | None:
-    """A language's counts (as `status` counts them) in the commit `ref`; None if it had no catalogs."""
-    prefix = project.catalogdir(tag).relative_to(project.root).as_posix() + "/"
-    listed = _git(project.root, "ls-tree", "-r", "--name-only", ref, "--", prefix)
-    names = [n for n in listed.stdout.splitlines()
-             if n.endswith(".po") and n[len(prefix):-len(".po")] != INTERFACE_DOMAIN]
-    if listed.returncode != 0 or not names:
-        return None
-    total = Counts()
-    for name in names:
-        if (raw := _git_bytes(project.root, "show", f"{ref}:./{name}")) is not None:
-            total.add(count_text(pofile.decode(raw)))
-    return total
 
 
 # ---------------------------------------------------------------- what a release publishes
@@ -222,15 +69,15 @@ def file_entry(path: Path, **extra: str) -> dict[str, Any]:
 
 
 def edition_files(project: Project, tag: str) -> dict[str, Path]:
-    return {fmt: project.distdir / project.dist_name(tag, fmt) for fmt in EDITION_FORMATS}
+    return {fmt.name: project.distdir / project.dist_name(tag, fmt.suffix) for fmt in formats.published()}
 
 
 def site_archive_name(version: str) -> str:
-    return f"{DIST_STEM}-{version}-html.zip"
+    return dist_filename(version, formats.SITE, "zip")
 
 
 def notes_name(version: str) -> str:
-    return f"{DIST_STEM}-{version}-notas.md"
+    return dist_filename(version, "notas", "md")
 
 
 def site_files(sitedir: Path) -> dict[str, bytes]:
@@ -270,74 +117,6 @@ def missing_editions(project: Project) -> list[Diagnostic]:
     return found
 
 
-@dataclass(frozen=True)
-class Progress:
-    """One language's translation counts now and at the previous version tag."""
-
-    language: Language
-    now: Counts | None  # None: the source language
-    before: Counts | None  # None: no catalogs then, or no previous tag
-
-
-def translation_progress(project: Project, tagged: Tagged) -> list[Progress]:
-    status = project_status(project)
-    result = []
-    for lang in project.registry().languages:
-        if lang.source:
-            result.append(Progress(lang, None, None))
-            continue
-        now = status.languages[lang.tag].totals if lang.tag in status.languages else Counts()
-        before = coverage_at(project, tagged.previous, lang.tag) if tagged.previous else None
-        result.append(Progress(lang, now, before))
-    return result
-
-
-def release_notes(tagged: Tagged, changes: str, progress: list[Progress], files: list[Path]) -> str:
-    """Markdown for the GitHub release and for readers: changes, then translation progress."""
-    since = f"desde {tagged.previous}" if tagged.previous else "(primera versión)"
-    lines = [
-        f"# Versión {tagged.version}",
-        "",
-        f"Publicada el {tagged.date[:10]} · etiqueta `{tagged.tag}` · commit `{tagged.commit[:12]}`",
-        "",
-        "## Cambios",
-        "",
-        changes,
-        "",
-        "## Traducciones",
-        "",
-        "Porcentaje de las palabras del texto fuente que están traducidas (`make status` lo detalla "
-        "por documento).",
-        "",
-        f"| Lengua | Traducido | Progreso {since} |",
-        "| --- | --- | --- |",
-    ]
-    for item in progress:
-        name = f"{item.language.autonym} (`{item.language.tag}`)"
-        if item.now is None:
-            lines.append(f"| {name} | texto fuente | — |")
-            continue
-        words = item.now.words
-        now = f"{item.now.percent:.1f} % ({words['translated']} de {item.now.total_words} palabras)"
-        if item.before is None:
-            change = "edición nueva" if tagged.previous else "—"
-        else:
-            delta = item.now.percent - item.before.percent
-            change = f"{delta:+.1f} puntos ({item.before.percent:.1f} % → {item.now.percent:.1f} %)"
-        lines.append(f"| {name} | {now} | {change} |")
-    lines += [
-        "",
-        "## Archivos",
-        "",
-        *[f"- `{path.name}`" for path in files],
-        "",
-        f"Para comprobar los archivos descargados: `sha256sum -c {SUMS_NAME} --ignore-missing`, en la "
-        f"carpeta donde están junto con `{SUMS_NAME}`.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
 def manifest(project: Project, tagged: Tagged, progress: list[Progress], site_archive: Path,
              notes: Path) -> dict[str, Any]:
     editions = []
@@ -359,7 +138,7 @@ def manifest(project: Project, tagged: Tagged, progress: list[Progress], site_ar
         "source_date_epoch": tagged.epoch,
         "previous": tagged.previous,
         "editions": editions,
-        "site": file_entry(site_archive, format="html"),
+        "site": file_entry(site_archive, format=formats.SITE),
         "notes": file_entry(notes, format="markdown"),
     }
 
@@ -472,7 +251,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build and publish a tagged, reproducible release into dist/ (see RELEASING.md)."""
-    root = Path(args.root).resolve() if args.root else Project.discover().root
+    root = Project.at(args.root).root
     started = time.monotonic()
 
     def progress(tag: str, res: EditionResult | None) -> None:
@@ -497,7 +276,7 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_matrix(args: argparse.Namespace) -> int:
     """Print the registered language tags as JSON, for the release workflow's matrix."""
-    project = Project(Path(args.root).resolve()) if args.root else Project.discover()
+    project = Project.at(args.root)
     json.dump(project.registry().tags, sys.stdout)
     print()
     return 0

@@ -31,10 +31,12 @@ from xml.sax.saxutils import quoteattr
 
 from babel.numbers import format_decimal, format_percent
 
+from scripts import formats
 from scripts.atomic import copy_atomic, write_atomic
+from scripts.csp import content_security_policy, meta_element
 from scripts.languages import Language, Registry
 from scripts.project import Project, dist_filename
-from scripts.sphinxext.site_context import DOWNLOADS_DIR, FORMATS, MANIFEST
+from scripts.site_layout import DOWNLOADS_DIR, MANIFEST, babel_locale_for
 
 SIZE_RE = re.compile(r'(<span class="policy-size" data-policy-file="([^"]*)">)[^<]*(</span>)')
 ITEM_RE = re.compile(r'<li class="policy-download" data-policy-file="([^"]*)"(?: hidden)?>')
@@ -47,8 +49,6 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 def number_locale(lang: Language, registry: Registry) -> str:
     """The Babel locale an edition formats numbers with (its date locale's fallback chain)."""
-    from scripts.sphinxext.editions import babel_locale_for  # noqa: PLC0415 - imports Sphinx
-
     return babel_locale_for(lang, registry)
 
 
@@ -135,10 +135,10 @@ def chooser_html(registry: Registry, version: str, manifests: dict[str, dict[str
             parts.append(f'<span class="progress"><progress max="100" value="{percent}" aria-hidden="true">'
                          f"</progress> {html.escape(format_percent(percent / 100, locale=locale))} traducido</span>")
         links = []
-        for fmt, label, mime in FORMATS:
-            name = dist_filename(version, lang.tag, fmt)
+        for fmt in formats.published():
+            name = dist_filename(version, lang.tag, fmt.suffix)
             if name in sizes:
-                links.append(f'<a href="{DOWNLOADS_DIR}/{html.escape(name)}" type="{mime}" download>{label}</a> '
+                links.append(f'<a href="{DOWNLOADS_DIR}/{html.escape(name)}" type="{fmt.mime}" download>{fmt.label}</a> '
                              f'<span class="size">({format_size(sizes[name], locale)})</span>')
         if links:
             parts.append('<span class="downloads">' + " · ".join(links) + "</span>")
@@ -269,11 +269,8 @@ def not_found_html(registry: Registry, manifests: dict[str, dict[str, Any]], bas
 
 
 def _csp_meta() -> str:
-    """The editions' Content-Security-Policy (scripts.sphinxext.sanitize); these pages have no
-    inline script at all."""
-    from scripts.sphinxext.sanitize import content_security_policy  # noqa: PLC0415 - imports Sphinx
-
-    return f'<meta http-equiv="Content-Security-Policy" content="{html.escape(content_security_policy([]))}">\n'
+    """The editions' Content-Security-Policy (scripts/csp.py); these pages have no inline script at all."""
+    return meta_element(content_security_policy([]))
 
 
 # ---------------------------------------------------------------- assembly
@@ -284,8 +281,8 @@ def _copy_downloads(project: Project, registry: Registry, downloads: Path) -> di
     downloads.mkdir(parents=True, exist_ok=True)
     wanted: dict[str, Path] = {}
     for lang in registry.languages:
-        for fmt, _label, _mime in FORMATS:
-            name = dist_filename(project.version, lang.tag, fmt)
+        for fmt in formats.published():
+            name = dist_filename(project.version, lang.tag, fmt.suffix)
             if (project.distdir / name).is_file():
                 wanted[name] = project.distdir / name
     for name, source in wanted.items():

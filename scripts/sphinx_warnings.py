@@ -94,7 +94,8 @@ def sphinx_diagnostics(text: str, root: Path, tag: str | None = None) -> list[Di
         code = match.group("code") or ("sphinx" if match.group("level") == "WARNING" else "docutils")
         message = match.group("message").strip()
         hint = HINTS.get(code, DEFAULT_HINT)
-        if message.startswith(("File insertion disabled", '"raw" directive disabled', '"include" directive disabled')):
+        if message.startswith(("File insertion disabled", '"raw" directive disabled', '"include" directive disabled',
+                               'Directive "include" disabled')):  # docutils' wording, then MyST's
             code, hint = "unsafe-directive", "a translation cannot bring in files: remove the {include}, {literalinclude} or {raw} directive"
         if code.startswith("policy."):
             code = code.removeprefix("policy.")
@@ -116,7 +117,3 @@ def sphinx_diagnostics(text: str, root: Path, tag: str | None = None) -> list[Di
             path = display_path(path, root)
         found.append(Diagnostic(path, line, code, message, hint))
     return found
-
-
-def sphinx_problems(text: str, root: Path, tag: str | None = None) -> list[str]:
-    return [str(d) for d in sphinx_diagnostics(text, root, tag)]

@@ -184,9 +184,33 @@ def test_unknown_language_is_refused_with_the_registered_ones(basic_project: Pro
 
 
 def test_a_relative_root_is_the_same_project(basic_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    from scripts.build import BuildOptions, fingerprint
+    from scripts.matrix.fingerprint import fingerprint
 
     monkeypatch.chdir(basic_project.root.parent)
     relative = Project(Path(basic_project.root.name))
     assert relative.root == basic_project.root
-    assert fingerprint(relative, "yua", "html", BuildOptions()) == fingerprint(basic_project, "yua", "html", BuildOptions())
+    assert fingerprint(relative, "yua", "html") == fingerprint(basic_project, "yua", "html")
+
+
+def test_results_keep_diagnostics_across_the_worker_boundary() -> None:
+    from scripts.diagnostics import Diagnostic
+    from scripts.matrix.results import EditionResult, FormatResult, summarize
+
+    glyph = Diagnostic("locale/yua/LC_MESSAGES/capitulo.po", 12, "pdf-missing-glyph", "Missing character: x",
+                       "add a font")
+    result = EditionResult("yua", [FormatResult("pdf", "failed", 1.0, problems=[glyph], details=["xelatex failed:"])])
+    back = EditionResult.from_dict(json.loads(json.dumps(result.as_dict())), log="build/logs/yua.log")
+    assert back.formats[0].problems == [glyph]
+    assert result.as_dict()["formats"][0]["problems"] == [str(glyph), "xelatex failed:"]
+    text, ok = summarize([back])
+    assert not ok and f"      {glyph}" in text and "FAILED: yua/pdf" in text
+
+
+def test_every_config_inited_step_is_in_the_one_ordered_list() -> None:
+    from scripts import sphinxext
+
+    modules = sorted(Path(sphinxext.__file__).parent.glob("*.py"))
+    connecting = [p.name for p in modules if '"config-inited"' in p.read_text(encoding="utf-8")]
+    assert connecting == ["__init__.py"], connecting
+    assert sphinxext.CONFIGURATION[0] is sphinxext.editions.apply_edition_config  # resolves the edition
+    assert sphinxext.CONFIGURATION[-1] is sphinxext.editions.apply_rights

@@ -26,17 +26,9 @@ import pytest
 
 from scripts.languages import Language
 from scripts.project import Project
-from scripts.release import (
-    Progress,
-    Tagged,
-    changelog_section,
-    release_notes,
-    semver_key,
-    sha256sums,
-    site_files,
-    tagged_head,
-    translation_progress,
-)
+from scripts.release import sha256sums, site_files
+from scripts.release_notes import Progress, changelog_section, release_notes, translation_progress
+from scripts.release_tag import Tagged, semver_key, tagged_head
 from scripts.status import Counts
 from tests.conftest import copy_root, run_cli
 

@@ -1,5 +1,6 @@
 """What runs inside Sphinx for every edition: per-language configuration, interface-string
-fallback, SVG conversion, and the site's templates. One `setup` wires the submodules."""
+fallback, SVG conversion, the site's templates, and the defences. One `setup` wires the
+submodules, and runs the edition's configuration in one ordered list (CONFIGURATION)."""
 
 from __future__ import annotations
 
@@ -10,33 +11,72 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from scripts.sphinxext import (
+    audit,
     catalog_gate,
+    csp,
     draft,
     editions,
     images,
     interface,
+    interface_safety,
     longlines,
     metadata,
+    problems,
     progress,
     progress_chart,
     sanitize,
     search,
     site_context,
+    translations_js,
 )
 
 HERE = Path(__file__).resolve().parent
-SUBMODULES = (editions, interface, images, progress, search, site_context, sanitize, catalog_gate, longlines, metadata,
-              draft, progress_chart)
+SUBMODULES = (editions, interface, images, progress, search, site_context, problems, sanitize, interface_safety,
+              translations_js, csp, audit, catalog_gate, longlines, metadata, draft, progress_chart)
 
 
-def _add_theme_files(app: Sphinx, config: Config) -> None:
+def add_theme_files(app: Sphinx, config: Config) -> None:
     # Our templates and static files come first so they can extend the theme's ("!page.html").
     config.templates_path = [str(HERE / "templates"), *config.templates_path]
     config.html_static_path = [str(HERE / "static"), *config.html_static_path]
 
 
+class SphinxOwnHandlers:
+    """Marks where Sphinx's own config-inited handlers run (priorities 790-800: the copyright's
+    year, numfig formats in the edition's language, the checks of the paths set above)."""
+
+
+# The edition's configuration, in order: each step sees what the steps before it set. The first
+# resolves the edition (registry entry, language) once for the whole run.
+CONFIGURATION: tuple[Any, ...] = (
+    editions.apply_edition_config,  # language, titles, dates, LaTeX and EPUB identity
+    progress.configure,
+    search.register,  # a search language for tags Sphinx does not know
+    add_theme_files,
+    interface.apply_interface_chain,  # interface catalogs of the fallback chain, translations.js
+    metadata.apply_pdf_metadata,
+    site_context.keep_out_of_epub,
+    interface_safety.harden_interface,  # after the chain is loaded: drop strings that add markup
+    catalog_gate.check_catalogs,
+    SphinxOwnHandlers,
+    editions.apply_rights,  # needs the copyright with its year and the translated labels
+)
+_SPLIT = CONFIGURATION.index(SphinxOwnHandlers)
+
+
+def _configure_before_sphinx(app: Sphinx, config: Config) -> None:
+    for step in CONFIGURATION[:_SPLIT]:
+        step(app, config)
+
+
+def _configure_after_sphinx(app: Sphinx, config: Config) -> None:
+    for step in CONFIGURATION[_SPLIT + 1:]:
+        step(app, config)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     for module in SUBMODULES:
         module.setup(app)
-    app.connect("config-inited", _add_theme_files, priority=150)
+    app.connect("config-inited", _configure_before_sphinx, priority=100)
+    app.connect("config-inited", _configure_after_sphinx, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -23,16 +23,11 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms import SphinxTransform
-from sphinx.util import logging
 from sphinx.util.nodes import extract_messages
 
 from scripts import pofile
-from scripts.diagnostics import Diagnostic, display_path
-from scripts.project import Project
-from scripts.sphinxext.editions import edition_language, registry_of
-from scripts.sphinxext.sanitize import record_problem
-
-logger = logging.getLogger(__name__)
+from scripts.sphinxext.editions import edition_of
+from scripts.sphinxext.problems import record_problem, warn
 
 GATED_PREFIXES = ("po-", "myst-", "unsafe-")
 
@@ -42,37 +37,19 @@ def gate_problems(app: Sphinx, config: Config) -> list[tuple[Path, int, str, str
     from scripts.catalogs import catalog_files  # noqa: PLC0415 - only where a build needs them
     from scripts.checks import check_file  # noqa: PLC0415
 
-    project, registry = registry_of(app)
-    lang = edition_language(app, config)
+    edition = edition_of(app)
+    project, registry = edition.project, edition.registry
     found = []
-    for path in catalog_files(project, lang.tag):
+    for path in catalog_files(project, edition.language.tag):
         for diagnostic in check_file(path, registry, project.root, wrapping=False):
             if diagnostic.is_error and diagnostic.code.startswith(GATED_PREFIXES):
                 found.append((path, diagnostic.line, diagnostic.code, diagnostic.message, diagnostic.hint))
     return found
 
 
-def unregistered_catalogs(project: Project) -> list[Diagnostic]:
-    """One diagnostic per language directory under locale/ whose catalogs no edition builds
-    (its tag is not in the registry), so that `build` says so instead of ignoring them."""
-    registry = project.registry()
-    found = []
-    for directory in sorted(project.localedir.glob("*/LC_MESSAGES")):
-        tag = directory.parent.name
-        catalogs = sorted(directory.rglob("*.po"))
-        if tag in registry or not catalogs:
-            continue
-        found.append(Diagnostic(
-            display_path(catalogs[0], project.root), 1, "po-unknown-language",
-            f"{len(catalogs)} catalog(s) for {tag!r}, which is not in locale/languages.toml, are not built",
-            f"register the language first (`python -m scripts add-language {tag}`), or move the files "
-            "into the directory of the language they are written in"))
-    return found
-
-
 def check_catalogs(app: Sphinx, config: Config) -> None:
     for path, line, code, message, hint in gate_problems(app, config):
-        logger.warning("%s — %s", message, hint, type="policy", subtype=code, location=f"{path}:{line}")
+        warn(message, hint, code, f"{path}:{line}")
 
 
 def _translations(po_path: Path, allow_fuzzy: bool) -> dict[str, pofile.Entry]:
@@ -90,10 +67,10 @@ class ReportUnusedTranslations(SphinxTransform):
     default_priority = 21
 
     def apply(self, **kwargs: Any) -> None:
-        lang = edition_language(self.app, self.config)
+        edition = edition_of(self.app)
+        lang, project = edition.language, edition.project
         if lang.source:
             return
-        project, _ = registry_of(self.app)
         po_path = project.catalogdir(lang.tag) / f"{self.env.docname}.po"
         entries = _translations(po_path, bool(self.config.gettext_allow_fuzzy_translations))
         if not entries:
@@ -113,5 +90,4 @@ class ReportUnusedTranslations(SphinxTransform):
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(ReportUnusedTranslations)
-    app.connect("config-inited", check_catalogs, priority=850)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,7 +20,6 @@ myst_enable_extensions = [
     "colon_fence",
     "deflist",
     "fieldlist",
-    "substitution",
     "attrs_block",
 ]
 myst_footnote_sort = True

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import babel
 from babel.dates import format_date
 from babel.messages.pofile import read_po
 from sphinx.application import Sphinx
@@ -25,7 +25,8 @@ from sphinx.util import logging
 
 from scripts.diagnostics import PipelineError
 from scripts.languages import Language, Registry
-from scripts.project import DIST_STEM, Project, commit_timestamp
+from scripts.project import Project, commit_timestamp, edition_basename
+from scripts.site_layout import babel_locale_for
 
 logger = logging.getLogger(__name__)
 
@@ -34,21 +35,32 @@ logger = logging.getLogger(__name__)
 TRANSLATED_CONF_VALUES = ("project", "policy_subtitle")
 
 
-def registry_of(app: Sphinx) -> tuple[Project, Registry]:
+@dataclass(frozen=True)
+class Edition:
+    """What one Sphinx run builds: a project, its registry, and the registry's entry of the language."""
+
+    project: Project
+    registry: Registry
+    language: Language
+
+
+def resolve_edition(app: Sphinx, config: Config) -> Edition:
+    """Read the registry once per Sphinx run and keep the edition on the application (as MyST
+    keeps its configuration on the environment); every handler reads it with `edition_of`."""
     project = Project(Path(app.confdir))
     try:
-        return project, project.registry()
+        registry = project.registry()
+        edition = Edition(project, registry, registry.get(config.language or registry.source.tag))
     except PipelineError as exc:
         raise ConfigError(str(exc)) from None
+    app.policy_edition = edition  # type: ignore[attr-defined]
+    return edition
 
 
-def edition_language(app: Sphinx, config: Config) -> Language:
-    _, registry = registry_of(app)
-    tag = config.language or registry.source.tag
-    try:
-        return registry.get(tag)
-    except PipelineError as exc:
-        raise ConfigError(str(exc)) from None
+def edition_of(app: Sphinx) -> Edition:
+    """The edition this run builds (resolved by the first config-inited step)."""
+    edition = getattr(app, "policy_edition", None)
+    return edition if edition is not None else resolve_edition(app, app.config)
 
 
 def catalog_translations(catalog_dir: Path, docname: str, msgids: list[str], allow_fuzzy: bool) -> dict[str, str]:
@@ -64,22 +76,11 @@ def catalog_translations(catalog_dir: Path, docname: str, msgids: list[str], all
     found = {}
     for msgid in msgids:
         message = catalog.get(msgid)
-        if message is None or not message.string or (message.fuzzy and not allow_fuzzy):
+        if message is None or not isinstance(message.string, str) or not message.string \
+                or (message.fuzzy and not allow_fuzzy):
             continue
         found[msgid] = message.string
     return found
-
-
-def babel_locale_for(lang: Language, registry: Registry) -> str:
-    """A locale Babel/CLDR knows, for dates: the language's own, else its interface fallback's."""
-    for tag in lang.interface_chain:
-        candidate = registry.get(tag).date_locale or tag
-        try:
-            babel.Locale.parse(candidate)
-        except (babel.UnknownLocaleError, ValueError):
-            continue
-        return candidate
-    return registry.source.date_locale or registry.source.tag
 
 
 def edition_date(root: Path) -> dt.date:
@@ -88,8 +89,8 @@ def edition_date(root: Path) -> dt.date:
 
 
 def apply_edition_config(app: Sphinx, config: Config) -> None:
-    project, registry = registry_of(app)
-    lang = edition_language(app, config)
+    edition = resolve_edition(app, config)
+    project, registry, lang = edition.project, edition.registry, edition.language
     tag = lang.tag
     config.language = tag
 
@@ -121,7 +122,7 @@ def apply_edition_config(app: Sphinx, config: Config) -> None:
     config.html_title = title
     config.html_short_title = title
 
-    basename = f"{DIST_STEM}-{tag}"
+    basename = edition_basename(tag)
     config.latex_documents = [(config.root_doc, f"{basename}.tex", title, config.author, "manual")]
     config.policy_latex_language = lang.latex_language
     elements: dict[str, Any] = dict(config.latex_elements)
@@ -201,7 +202,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
                           ("policy_latex_language", ""), ("policy_date_locale", "")):
         app.add_config_value(name, default, "env")
     app.add_builder(EditionLaTeXBuilder, override=True)
-    # Early (priority < 500) so that other handlers see the edition's final settings.
-    app.connect("config-inited", apply_edition_config, priority=100)
-    app.connect("config-inited", apply_rights, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

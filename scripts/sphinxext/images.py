@@ -3,9 +3,9 @@ vectors (LaTeX cannot include SVG; Sphinx's own converter needs ImageMagick)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
-from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -20,7 +20,7 @@ class RsvgConverter(ImageConverter):
     def is_available(self) -> bool:
         return shutil.which("rsvg-convert") is not None
 
-    def convert(self, _from: str | Path, _to: str | Path) -> bool:
+    def convert(self, _from: str | os.PathLike[str], _to: str | os.PathLike[str]) -> bool:
         done = subprocess.run(["rsvg-convert", "--format=pdf", f"--output={_to}", str(_from)],
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:

@@ -5,7 +5,8 @@ none and shows English ("Next", "Search"). Here every language of the registry's
 (the edition's language, then its ``interface_fallback``) contributes, in order: the project's
 ``locale/<tag>/LC_MESSAGES/sphinx.po`` (translators may write one for their language), the
 catalog this extension ships for its templates and furo's (``scripts/sphinxext/locale``), and
-Sphinx's own. The same chain produces the ``translations.js`` the search page uses.
+Sphinx's own. The same chain gives the ``translations.js`` the search page uses, which
+scripts.sphinxext.translations_js writes.
 
 furo also hard-codes some English (aria-labels, SVG titles). A Jinja preprocessor wraps those in
 ``_()`` before the templates compile, so they go through the same catalogs instead of being
@@ -28,7 +29,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from scripts.atomic import write_atomic
-from scripts.sphinxext.editions import edition_language, registry_of
+from scripts.sphinxext import translations_js
+from scripts.sphinxext.editions import edition_of
 
 UI_CATALOG = "sphinx"
 EXTENSION_LOCALE = Path(__file__).resolve().parent / "locale"
@@ -68,15 +70,6 @@ def compile_private(catalog: Any, mo_path: Path) -> None:
     write_atomic(mo_path, buffer.getvalue())
 
 
-def _builtin_js(tag: str) -> dict[str, Any] | None:
-    path = Path(package_dir, "locale", tag, "LC_MESSAGES", "sphinx.js")
-    if not path.is_file():
-        return None
-    text = path.read_text(encoding="utf-8")
-    body = text[text.index("(") + 1: text.rindex(")")]
-    return json.loads(body)
-
-
 def interface_catalog_paths(project: Any, tag: str) -> list[tuple[str, Path]]:
     """A language's interface catalogs, most preferred first: the project's own (translators may
     add one for their language) and the one this extension ships for its templates."""
@@ -84,53 +77,11 @@ def interface_catalog_paths(project: Any, tag: str) -> list[tuple[str, Path]]:
             ("extension", EXTENSION_LOCALE / tag / "LC_MESSAGES" / f"{UI_CATALOG}.po")]
 
 
-def _plural_expression(plural_forms: str) -> str:
-    match = re.search(r"plural\s*=\s*(.+?);?\s*$", plural_forms)
-    return match.group(1) if match else "(n != 1)"
-
-
-def _nplurals(plural_forms: str) -> int:
-    match = re.search(r"nplurals\s*=\s*(\d+)", plural_forms)
-    return int(match.group(1)) if match else 2
-
-
-def translations_js(tag: str, chain: list[str], catalogs: list[tuple[str, Any]], plural_forms: str) -> str | None:
-    """translations.js for `tag`: Sphinx's JS message list of the first language of `chain` that
-    has one, every message taken from the most preferred catalog that translates it, with the
-    edition's own plural rule. Empty translations are left out so the source text shows instead
-    of a blank. None where no language of the chain has JS messages (English needs none)."""
-    base = next((b for b in (_builtin_js(link) for link in chain) if b is not None), None)
-    if base is None:
-        return None
-    forms = _nplurals(plural_forms)
-    messages: dict[str, Any] = {}
-    for msgid, value in base["messages"].items():
-        if isinstance(value, list):
-            if len(value) == forms and all(value):
-                messages[msgid] = value
-        elif value:
-            messages[msgid] = value
-    for _link, catalog in reversed(catalogs):  # least preferred first; preferred ones overwrite
-        if catalog is None:
-            continue
-        for msgid in base["messages"]:
-            message = catalog.get(msgid)
-            if message is None or message.fuzzy:
-                continue
-            if isinstance(message.string, (tuple, list)):
-                if len(message.string) == forms and all(message.string):
-                    messages[msgid] = list(message.string)
-            elif message.string:
-                messages[msgid] = message.string
-    data = {"locale": tag, "messages": messages, "plural_expr": _plural_expression(plural_forms)}
-    return "Documentation.addTranslations(" + json.dumps(data, indent=4, sort_keys=True) + ");\n"
-
-
 def apply_interface_chain(app: Sphinx, config: Config) -> None:
     """Put every catalog of the edition's interface chain behind what Sphinx loaded itself."""
-    project, registry = registry_of(app)
-    lang = edition_language(app, config)
-    private = Path(app.doctreedir) / "interface-locale"
+    edition = edition_of(app)
+    project, lang = edition.project, edition.language
+    private = translations_js.private_locale(app)
     chain = lang.interface_chain
     catalogs: list[tuple[str, Any]] = []
     for position, tag in enumerate(chain):
@@ -148,10 +99,9 @@ def apply_interface_chain(app: Sphinx, config: Config) -> None:
             # Sphinx's init is reentrant: it appends these catalogs as fallbacks of the current ones.
             translator, _ = sphinx.locale.init(dirs, tag)
             app.translator = translator
-    js = translations_js(lang.tag, chain, catalogs, lang.plural_forms)
-    if js is not None:
-        write_atomic(private / "js" / lang.tag / "LC_MESSAGES" / "sphinx.js", js.encode("utf-8"))
-        config.locale_dirs = [*config.locale_dirs, str(private / "js")]
+    js_dir = translations_js.write_for_edition(private, lang.tag, chain, catalogs, lang.plural_forms)
+    if js_dir is not None:
+        config.locale_dirs = [*config.locale_dirs, str(js_dir)]
 
 
 def install_preprocessor(app: Sphinx) -> None:
@@ -162,7 +112,6 @@ def install_preprocessor(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("config-inited", apply_interface_chain, priority=200)
     app.connect("builder-inited", install_preprocessor)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
@@ -187,7 +136,7 @@ def extract_interface_messages(template_dirs: list[Path] | None = None) -> dict[
         for path in sorted(base.rglob("*.html")):
             source = path.read_text(encoding="utf-8")
             try:
-                messages = list(env.extract_translations(source))
+                messages = list(env.extract_translations(source))  # type: ignore[attr-defined]  # jinja2.ext.i18n
             except Exception:  # noqa: S112 - a template Jinja cannot parse alone has no strings for us
                 continue
             for lineno, _function, message in messages:

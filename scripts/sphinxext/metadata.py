@@ -22,7 +22,7 @@ from sphinx.config import Config
 from sphinx.locale import get_translation
 from sphinx.util.texescape import escape
 
-from scripts.sphinxext.editions import edition_language
+from scripts.sphinxext.editions import edition_of
 
 # Words a catalogue or a search engine files the policy under; conf.py may set its own.
 DEFAULT_KEYWORDS = ("datos abiertos", "política pública", "gobierno abierto", "transparencia", "México")
@@ -47,7 +47,7 @@ def hypersetup(info: dict[str, str], engine: str) -> str:
 
 
 def apply_pdf_metadata(app: Sphinx, config: Config) -> None:
-    lang = edition_language(app, config)
+    lang = edition_of(app).language
     elements: dict[str, Any] = dict(config.latex_elements)
     hyperref = elements.get("hyperref", DEFAULT_SETTINGS["hyperref"])
     elements["hyperref"] = hyperref + "\n" + hypersetup(pdf_info(config, lang.tag), config.latex_engine)
@@ -58,5 +58,4 @@ def apply_pdf_metadata(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("policy_keywords", list(DEFAULT_KEYWORDS), "env", types=[list, tuple])
-    app.connect("config-inited", apply_pdf_metadata, priority=300)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

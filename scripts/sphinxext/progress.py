@@ -29,7 +29,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.util.nodes import NodeMatcher, extract_messages
 
-from scripts.sphinxext.editions import edition_language, registry_of
+from scripts.sphinxext.editions import edition_of
 
 ENV_KEY = "policy_translation_progress"
 SOURCE_ALT = "policy-source-alt"
@@ -117,9 +117,9 @@ def _builder_is_gettext(env: BuildEnvironment) -> bool:
 
 
 def configure(app: Sphinx, config: Config) -> None:
-    _, registry = registry_of(app)
-    lang = edition_language(app, config)
-    config.policy_source_language = registry.source.tag
+    edition = edition_of(app)
+    lang = edition.language
+    config.policy_source_language = edition.registry.source.tag
     if not lang.source and not config.translation_progress_classes:
         config.translation_progress_classes = "untranslated"
 
@@ -168,7 +168,6 @@ def edition_progress(env: BuildEnvironment) -> Progress | None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("policy_source_language", "", "env")
-    app.connect("config-inited", configure, priority=120)
     app.add_transform(RememberImageAlt)
     app.add_transform(MarkUncatalogued)
     app.add_transform(MarkSourceLanguage)

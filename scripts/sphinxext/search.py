@@ -95,5 +95,4 @@ def register(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("config-inited", register, priority=130)  # after editions (100) fixes the language
     return {"parallel_read_safe": True, "parallel_write_safe": True}

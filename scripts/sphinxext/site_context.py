@@ -28,23 +28,22 @@ from urllib.parse import quote
 from babel.numbers import format_percent
 from sphinx.application import Sphinx
 
+from scripts import formats
 from scripts.languages import Language
 from scripts.project import dist_filename
+from scripts.site_layout import DOWNLOADS_DIR, MANIFEST
 from scripts.sphinxext import progress
-from scripts.sphinxext.editions import edition_language, registry_of
+from scripts.sphinxext.editions import edition_of
 
-DOWNLOADS_DIR = "descargas"
-MANIFEST = "edition.json"
-FORMATS = (("pdf", "PDF", "application/pdf"), ("epub", "EPUB", "application/epub+zip"))
 SITE_BUILDERS = ("html", "dirhtml")
 STYLESHEET = "policy.css"
 DEFAULT_TRANSLATE_URL = "{repository}/blob/HEAD/locale/{language}/LC_MESSAGES/{docname}.po"
 
 
 def downloads_of(version: str, tag: str, to_site: str) -> list[dict[str, str]]:
-    return [{"format": fmt, "label": label, "type": mime, "file": dist_filename(version, tag, fmt),
-             "href": posixpath.join(to_site, DOWNLOADS_DIR, dist_filename(version, tag, fmt))}
-            for fmt, label, mime in FORMATS]
+    return [{"format": fmt.name, "label": fmt.label, "type": fmt.mime, "file": dist_filename(version, tag, fmt.suffix),
+             "href": posixpath.join(to_site, DOWNLOADS_DIR, dist_filename(version, tag, fmt.suffix))}
+            for fmt in formats.published()]
 
 
 def og_locale(lang: Language) -> str:
@@ -60,7 +59,7 @@ def interface_language(app: Sphinx, lang: Language) -> str:
     """The language the interface strings are in: the edition's own if it has an interface
     catalog, else its fallback's (Spanish for the Indigenous editions). Marked with lang= on
     the site's own interface blocks, so screen readers do not read Spanish with a Maya voice."""
-    project, _ = registry_of(app)
+    project = edition_of(app).project
     if not lang.interface_fallback or (project.catalogdir(lang.tag) / "sphinx.po").is_file():
         return lang.tag
     return lang.interface_fallback
@@ -86,8 +85,8 @@ def translators_href(app: Sphinx, pathto: Any) -> str:
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     if app.builder.name not in SITE_BUILDERS:
         return
-    _, registry = registry_of(app)
-    lang = edition_language(app, app.config)
+    current = edition_of(app)
+    registry, lang = current.registry, current.language
     pathto = context["pathto"]
     # pathto(root_doc) is relative to this page; its directory is the edition's root.
     to_root = posixpath.dirname(pathto(app.config.root_doc)) or "."
@@ -143,7 +142,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
 def write_manifest(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name not in SITE_BUILDERS:
         return
-    lang = edition_language(app, app.config)
+    lang = edition_of(app).language
     edition = progress.edition_progress(app.env)
     data = {
         "tag": lang.tag,
@@ -176,7 +175,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("policy_site_url", "", "html", str)
     app.add_config_value("policy_translators_page", "traducir", "html", str)
     app.add_config_value("policy_translate_url", DEFAULT_TRANSLATE_URL, "html", str)
-    app.connect("config-inited", keep_out_of_epub)
     app.connect("builder-inited", add_assets)
     app.connect("html-page-context", page_context)
     app.connect("build-finished", write_manifest)

@@ -20,7 +20,9 @@ from scripts import checks, pofile
 from scripts.diagnostics import Diagnostic
 from scripts.languages import load_registry
 from scripts.sphinx_warnings import sphinx_diagnostics
-from scripts.sphinxext.sanitize import audit_page, markup_of, url_scheme
+from scripts.sphinxext.audit import audit_page
+from scripts.sphinxext.interface_safety import markup_of
+from scripts.sphinxext.sanitize import url_scheme
 
 REGISTRY = load_registry(Path(__file__).resolve().parents[1] / "roots" / "basic" / "locale" / "languages.toml")
 FUZZ = settings(max_examples=300, deadline=timedelta(seconds=2), suppress_health_check=[HealthCheck.too_slow])

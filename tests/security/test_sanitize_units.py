@@ -9,15 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from scripts.csp import content_security_policy, theme_script_hashes
 from scripts.sphinx_warnings import sphinx_diagnostics
-from scripts.sphinxext.sanitize import (
-    audit_page,
-    content_security_policy,
-    markup_of,
-    theme_script_hashes,
-    translations_script,
-    url_scheme,
-)
+from scripts.sphinxext.audit import audit_page
+from scripts.sphinxext.interface_safety import markup_of
+from scripts.sphinxext.sanitize import url_scheme
+from scripts.sphinxext.translations_js import translations_script
 
 
 @pytest.mark.parametrize(("url", "scheme"), [
@@ -123,3 +120,12 @@ def test_sphinx_warnings_become_diagnostics(tmp_path: Path) -> None:
     assert found[3].startswith("conf.py: [sphinx] a warning without a place — ")
     assert found[4].startswith("source/capitulo.md: [myst.directive_unknown] Unknown directive type")
     assert len(found) == 5
+
+
+@pytest.mark.parametrize("message", ['"raw" directive disabled.', 'Directive "include" disabled.',
+                                     '"include" directive disabled.'])
+def test_docutils_refusals_are_unsafe_directives(tmp_path: Path, message: str) -> None:
+    """raw_enabled and file_insertion_enabled are off (scripts.sphinxext.sanitize); docutils and
+    MyST then refuse the directive with their own words, reported with the pipeline's code."""
+    found = sphinx_diagnostics(f"{tmp_path}/source/capitulo.md:27: WARNING: {message}", tmp_path)
+    assert [(d.path, d.line, d.code) for d in found] == [("source/capitulo.md", 27, "unsafe-directive")]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.sphinxext.sanitize import audit_page
+from scripts.sphinxext.audit import audit_page
 from tests.conftest import copy_root, run_cli
 from tests.robustness import diagnostics, problems, status
 from tests.security.conftest import Listener

@@ -1,0 +1,70 @@
+"""The output formats of an edition: the one table every module reads.
+
+Each row says what a format is called on the command line, which Sphinx builder writes it, the
+suffix of its file in dist/, how readers see it named on the site, its MIME type, whether it is
+published as a download, and which function produces it (``module:function``, resolved when a
+build needs it, the way Sphinx finds a builder registered under a name). The build, the site's
+downloads, the release and the benchmark read this table (the editions name their files with
+project.edition_basename and dist_filename); a test fails if any other module lists formats.
+Adding a format (an editable DOCX, say) is one row here and one producer function in
+scripts/matrix/produce.py.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str  # on the command line (--formats) and in build state, results and manifests
+    builder: str  # the Sphinx builder that writes it
+    suffix: str  # of its file in dist/ ("" when it is not a file: the site)
+    label: str  # for readers, on the site's download links
+    mime: str
+    published: bool  # a download (dist/, the site's links, the release's files)
+    producer: str  # "module:function" that turns one Sphinx read into the output
+    make_target: str  # what a plain Sphinx user runs for it: `sphinx-build -M <make_target>`
+    # Build order, which is also the order readers are offered the downloads: the site first
+    # (its read of the sources is pickled and reused by the others), then the PDF (xelatex runs
+    # in the background while the rest is written; the download most readers want), then EPUB.
+    rank: int
+
+    def produce(self) -> Callable[..., Any]:
+        module, _, function = self.producer.partition(":")
+        return getattr(importlib.import_module(module), function)
+
+
+# In the order people see them: --formats, the live matrix view, the build summary.
+TABLE: tuple[OutputFormat, ...] = (
+    OutputFormat("html", "html", "", "HTML", "text/html", False, "scripts.matrix.produce:produce_html", "html", 0),
+    OutputFormat("epub", "epub", "epub", "EPUB", "application/epub+zip", True,
+                 "scripts.matrix.produce:produce_epub", "epub", 2),
+    OutputFormat("pdf", "latex", "pdf", "PDF", "application/pdf", True,
+                 "scripts.matrix.produce:produce_pdf", "latexpdf", 1),
+)
+BY_NAME: dict[str, OutputFormat] = {fmt.name: fmt for fmt in TABLE}
+NAMES: tuple[str, ...] = tuple(BY_NAME)
+SITE = "html"  # the format whose output is the website (build/site/<tag>/), not a download
+
+
+def get(name: str) -> OutputFormat:
+    return BY_NAME[name]
+
+
+def build_order(names: tuple[str, ...] | list[str]) -> list[OutputFormat]:
+    """The requested formats, in the order one edition builds them."""
+    return sorted((BY_NAME[name] for name in names), key=lambda fmt: fmt.rank)
+
+
+def published() -> list[OutputFormat]:
+    """The downloads of an edition, in the order readers are offered them (PDF, then EPUB)."""
+    return sorted((fmt for fmt in TABLE if fmt.published), key=lambda fmt: fmt.rank)
+
+
+def in_table_order(names: tuple[str, ...] | list[str]) -> list[str]:
+    """`names` in the table's order (duplicates and unknown names dropped)."""
+    return [fmt.name for fmt in TABLE if fmt.name in names]

@@ -1,0 +1,104 @@
+"""The build matrix: every registered language x every format of scripts.formats.
+
+Each language runs in its own worker process (`python -m scripts build-edition`); languages run
+in parallel up to the core count. An edition that is up to date starts no worker at all. A
+failing edition never stops the others; its failure is in its result and in the summary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from scripts.atomic import write_atomic
+from scripts.matrix.fingerprint import plan_edition
+from scripts.matrix.matrixview import MatrixView, ProgressFile, progress_path
+from scripts.matrix.results import BuildOptions, EditionResult, FormatResult
+from scripts.project import PACKAGE_ROOT, Project, sphinx_environment
+
+
+def result_path(project: Project, tag: str) -> Path:
+    return project.builddir / "logs" / f"{tag}.result.json"
+
+
+def _run_worker(project: Project, tag: str, options: BuildOptions) -> EditionResult:
+    log_dir = project.builddir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    result_file = result_path(project, tag)
+    result_file.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "scripts", "--root", str(project.root), "build-edition", tag,
+               "--formats", ",".join(options.formats), "--result", str(result_file)]
+    if options.force:
+        command.append("--force")
+    if options.outdir:
+        command += ["--outdir", str(options.outdir)]
+    log_path = log_dir / f"{tag}.log"
+    started = time.monotonic()
+    with log_path.open("wb") as log:
+        done = subprocess.run(command, cwd=PACKAGE_ROOT, env=sphinx_environment(project), stdout=log,
+                              stderr=subprocess.STDOUT, check=False)
+    try:
+        return EditionResult.from_dict(json.loads(result_file.read_text(encoding="utf-8")), log=str(log_path))
+    except (OSError, ValueError, KeyError, TypeError):
+        tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-20:]
+        return EditionResult(tag=tag, seconds=time.monotonic() - started, log=str(log_path), formats=[
+            FormatResult(fmt, "failed", details=[f"worker exited with status {done.returncode}", *tail])
+            for fmt in options.formats])
+
+
+def build_matrix(project: Project, options: BuildOptions,
+                 progress: Callable[[str, EditionResult | None], None] | None = None) -> list[EditionResult]:
+    """Build every requested edition; returns one result per language, in registry order."""
+    registry = project.registry()
+    tags = list(options.tags) or registry.tags
+    for tag in tags:
+        registry.get(tag)  # unknown tag: PipelineError naming the registered ones
+    jobs = options.jobs or os.cpu_count() or 1
+    for tag in tags:
+        progress_path(project, tag).unlink(missing_ok=True)
+
+    def one(tag: str) -> EditionResult:
+        if progress:
+            progress(tag, None)
+        skipped, todo = plan_edition(project, tag, options)
+        if not todo:  # nothing to do: no worker, no Sphinx import
+            res = EditionResult(tag, [FormatResult(fmt, "skipped", output=out) for fmt, out in skipped])
+            write_atomic(result_path(project, tag), json.dumps(res.as_dict(), indent=2).encode())
+            progress_file = ProgressFile(progress_path(project, tag))
+            for fmt, _ in skipped:
+                progress_file.set(fmt, "skipped")
+        else:
+            res = _run_worker(project, tag, options)
+        if progress:
+            progress(tag, res)
+        return res
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tags)))) as pool:
+        return list(pool.map(one, tags))
+
+
+def run_with_view(project: Project, options: BuildOptions) -> list[EditionResult]:
+    """build_matrix with the live view of MatrixView refreshed beside it."""
+    tags = list(options.tags) or project.registry().tags
+    view = MatrixView(project, tags, options.formats)
+    stop = threading.Event()
+
+    def refresh() -> None:
+        while not stop.wait(0.25 if view.live else 0.5):
+            view.update()
+
+    thread = threading.Thread(target=refresh, daemon=True)
+    thread.start()
+    try:
+        return build_matrix(project, options)
+    finally:
+        stop.set()
+        thread.join()
+        view.update()

@@ -1,0 +1,101 @@
+"""The producer of each output format (scripts.formats names them): from one Sphinx read to the
+published file or directory.
+
+Each takes the edition's job and its row of the format table and returns the output's path (or
+a function that waits for a background step and returns it); FormatFailed says why it could not.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from scripts.archives import repack_epub
+from scripts.atomic import copy_atomic
+from scripts.diagnostics import Diagnostic, display_path
+from scripts.formats import OutputFormat
+from scripts.matrix.replace import prune_other_versions, replace_tree
+from scripts.matrix.worker import EditionJob, FormatFailed, Produced
+from scripts.project import Project, edition_basename
+
+MISSING_CHARACTER_RE = re.compile(r"^Missing character: .*$", re.MULTILINE)
+CODEPOINT_RE = re.compile(r"\(U\+([0-9A-Fa-f]{4,6})\)")
+LATEX_OPTIONS = "-interaction=nonstopmode -halt-on-error -file-line-error"
+
+
+def produce_html(job: EditionJob, fmt: OutputFormat) -> Produced:
+    staged = job.work / fmt.name
+    if job.options.force:  # a forced build starts clean: no file of an older build survives
+        shutil.rmtree(staged, ignore_errors=True)
+    job.sphinx(fmt.builder, staged)
+    replace_tree(staged, job.site / job.tag)
+    return str(job.site / job.tag / "index.html")
+
+
+def produce_epub(job: EditionJob, fmt: OutputFormat) -> Produced:
+    epub_dir = job.work / fmt.name
+    shutil.rmtree(epub_dir, ignore_errors=True)  # stale files would enter the EPUB
+    job.sphinx(fmt.builder, epub_dir)
+    dest = job.dist / job.project.dist_name(job.tag, fmt.suffix)
+    repack_epub(epub_dir / f"{edition_basename(job.tag)}.{fmt.suffix}", dest, job.epoch)
+    prune_other_versions(dest, job.tag, fmt.suffix)
+    return str(dest)
+
+
+def produce_pdf(job: EditionJob, fmt: OutputFormat) -> Produced:
+    """LaTeX from Sphinx, then xelatex in the background (the other formats are written meanwhile)."""
+    latex_dir = job.work / "latex"
+    job.sphinx(fmt.builder, latex_dir)
+    latexmk = subprocess.Popen(
+        ["make", "-C", str(latex_dir), "all-pdf", "LATEXMKOPTS=-silent", f"LATEXOPTS={LATEX_OPTIONS}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def wait() -> str:
+        output, _ = latexmk.communicate()
+        stem = latex_dir / edition_basename(job.tag)
+        pdf = stem.with_suffix(f".{fmt.suffix}")
+        problems = latex_problems(job.project, job.tag, stem.with_suffix(".log"))
+        if latexmk.returncode != 0 or not pdf.is_file():
+            tail = output.decode("utf-8", "replace").strip().splitlines()[-15:]
+            raise FormatFailed(problems, ["xelatex failed:", *tail])
+        if problems:
+            raise FormatFailed(problems)
+        dest = job.dist / job.project.dist_name(job.tag, fmt.suffix)
+        copy_atomic(pdf, dest)
+        prune_other_versions(dest, job.tag, fmt.suffix)
+        return str(dest)
+
+    return wait
+
+
+def _where_is(project: Project, tag: str, char: str) -> tuple[str, int] | None:
+    """The first catalog entry or source line holding `char`, where a person fixes it."""
+    candidates = sorted(project.catalogdir(tag).rglob("*.po")) + sorted(project.srcdir.rglob("*.md"))
+    for path in candidates:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            if char in line and not line.startswith(("#", "msgid")):
+                return display_path(path, project.root), number
+    return None
+
+
+def latex_problems(project: Project, tag: str, log_path: Path) -> list[Diagnostic]:
+    """What xelatex's log says a person must fix: a missing log, or glyphs no font has."""
+    shown_log = display_path(log_path, project.root)
+    if not log_path.is_file():
+        return [Diagnostic(shown_log, 0, "pdf-no-log", "xelatex wrote no log", f"see build/logs/{tag}.log")]
+    text = log_path.read_text(encoding="utf-8", errors="replace")
+    problems = []
+    for message in sorted(set(MISSING_CHARACTER_RE.findall(text))):
+        code = CODEPOINT_RE.search(message)
+        path, line = (code and _where_is(project, tag, chr(int(code.group(1), 16)))) or (shown_log, 0)
+        problems.append(Diagnostic(
+            path, line, "pdf-missing-glyph", message,
+            "no font of the PDF has this character: write it as the language's orthography does (see the "
+            "registry's apostrophe policy), or add a font that covers it (latex_elements['fontpkg'])"))
+    return problems

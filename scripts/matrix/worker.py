@@ -1,0 +1,147 @@
+"""One language's editions, built inside one worker process.
+
+Sphinx keeps interface translations in module globals, so two languages never share a process.
+The worker reads the sources once, into the language's own doctree directory, and hands that
+read to each format's producer (scripts.formats says which function produces which format), in
+the table's build order; a producer that waits on a background tool (xelatex) is finished last.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scripts import formats
+from scripts.diagnostics import Diagnostic
+from scripts.matrix.fingerprint import load_state, plan_edition, save_state
+from scripts.matrix.matrixview import ProgressFile, progress_path
+from scripts.matrix.results import BuildOptions, EditionResult, FormatResult
+from scripts.project import Project
+
+
+class FormatFailed(Exception):
+    """A format could not be produced: the problems a person must fix, and what the tool printed."""
+
+    def __init__(self, problems: list[Diagnostic], details: list[str] | None = None) -> None:
+        self.problems = problems
+        self.details = details or []
+        super().__init__("\n".join([*(str(d) for d in problems), *self.details]))
+
+
+def run_sphinx(project: Project, tag: str, builder: str, outdir: Path,
+               freshenv: bool) -> tuple[list[Diagnostic], list[str]]:
+    """One Sphinx builder in this process; returns its warnings (none: success) and, when it
+    failed without a warning, the reason."""
+    from sphinx.application import Sphinx  # noqa: PLC0415
+    from sphinx.util.console import nocolor  # noqa: PLC0415
+    from sphinx.util.docutils import docutils_namespace, patch_docutils  # noqa: PLC0415
+
+    from scripts.sphinx_warnings import sphinx_diagnostics  # noqa: PLC0415
+
+    nocolor()
+    warnings = io.StringIO()
+    status = io.StringIO()
+    with patch_docutils(project.confdir), docutils_namespace():
+        app = Sphinx(project.srcdir, project.confdir, outdir, project.doctreedir(tag), builder,
+                     confoverrides={"language": tag}, status=status, warning=warnings, freshenv=freshenv,
+                     warningiserror=True)
+        app.build()
+    problems = sphinx_diagnostics(warnings.getvalue(), project.root, tag)
+    if app.statuscode and not problems:
+        return [], [f"sphinx {builder} builder failed (exit status {app.statuscode})"]
+    return problems, []
+
+
+@dataclass
+class EditionJob:
+    """What a producer needs: where things go, and the one Sphinx read the builders share."""
+
+    project: Project
+    tag: str
+    options: BuildOptions
+    freshenv: bool
+    work: Path  # build/work/<tag>: staging, never published as it is
+    site: Path  # where the HTML edition goes
+    dist: Path
+    epoch: int | None = field(default=None)
+
+    def sphinx(self, builder: str, outdir: Path) -> None:
+        """Run one builder; FormatFailed if it warned. Only the first builder may start afresh."""
+        problems, details = run_sphinx(self.project, self.tag, builder, outdir, self.freshenv)
+        self.freshenv = False
+        if problems or details:
+            raise FormatFailed(problems, details)
+
+
+# A producer returns the path of its output, or a function that waits for its background step
+# and then returns that path; it raises FormatFailed when the format cannot be produced.
+Produced = str | Callable[[], str]
+
+
+def _produce(job: EditionJob, fmt: formats.OutputFormat) -> Produced:
+    return fmt.produce()(job, fmt)
+
+
+def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionResult:
+    """Build the requested formats of one language. Runs inside a worker process."""
+    started = time.monotonic()
+    result = EditionResult(tag=tag)
+    state = load_state(project, tag)
+    progress = ProgressFile(progress_path(project, tag))
+    skipped, todo = plan_edition(project, tag, options, state)
+    for fmt_name, output in skipped:
+        result.formats.append(FormatResult(fmt_name, "skipped", output=output))
+        progress.set(fmt_name, "skipped")
+    if not todo:
+        result.seconds = time.monotonic() - started
+        return result
+
+    epoch = int(os.environ["SOURCE_DATE_EPOCH"]) if os.environ.get("SOURCE_DATE_EPOCH") else None
+    job = EditionJob(project, tag, options, freshenv=bool(state.get("failed")) or options.force,
+                     work=project.builddir / "work" / tag, site=options.outdir or project.sitedir,
+                     dist=project.distdir, epoch=epoch)
+    keys = dict(todo)
+    any_failed = False
+
+    def finish(name: str, t0: float, attempt: Callable[[], Any]) -> Any:
+        """Run one step of a format; record its result when it is the last one (or fails)."""
+        nonlocal any_failed
+        try:
+            made = attempt()
+        except FormatFailed as exc:
+            failure = FormatResult(name, "failed", time.monotonic() - t0, problems=exc.problems, details=exc.details)
+        except Exception as exc:  # noqa: BLE001 - one broken edition must not stop the report
+            failure = FormatResult(name, "failed", time.monotonic() - t0, details=[f"{type(exc).__name__}: {exc}"])
+        else:
+            if callable(made):
+                return made
+            result.formats.append(FormatResult(name, "built", time.monotonic() - t0, made))
+            progress.set(name, "done")
+            state[name] = {"fingerprint": keys[name], "output": made}
+            return None
+        any_failed = True
+        result.formats.append(failure)
+        progress.set(name, "failed")
+        state.pop(name, None)
+        return None
+
+    pending: list[tuple[str, float, Callable[[], str]]] = []
+    for fmt in formats.build_order(list(keys)):
+        t0 = time.monotonic()
+        progress.set(fmt.name, "building")
+        wait = finish(fmt.name, t0, functools.partial(_produce, job, fmt))
+        if wait is not None:
+            pending.append((fmt.name, t0, wait))
+    for name, t0, wait in pending:
+        finish(name, t0, wait)
+
+    state["failed"] = any_failed
+    save_state(project, tag, state)
+    result.seconds = time.monotonic() - started
+    return result
