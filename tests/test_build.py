@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -214,3 +215,33 @@ def test_every_config_inited_step_is_in_the_one_ordered_list() -> None:
     assert connecting == ["__init__.py"], connecting
     assert sphinxext.CONFIGURATION[0] is sphinxext.editions.apply_edition_config  # resolves the edition
     assert sphinxext.CONFIGURATION[-1] is sphinxext.editions.apply_rights
+
+
+def test_sphinxopts_and_sphinxbuild_as_in_sphinx_makefile(basic_project: Project, tmp_path: Path) -> None:
+    """SPHINXOPTS reaches every builder (and the fingerprint); SPHINXBUILD replaces the in-process
+    Sphinx with the named program, given the pipeline's own arguments and the person's options."""
+    # -t: `only` blocks select on tags; a fixture page that shows one only with the tag proves it.
+    page = basic_project.srcdir / "capitulo.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n```{only} sondeo\nTexto solo con la etiqueta sondeo.\n```\n",
+                    encoding="utf-8")
+    done = run_cli("build", "--lang", "es", "--formats", "html", root=basic_project.root)
+    assert done.returncode == 0, done.stderr
+    html = basic_project.sitedir / "es" / "capitulo.html"
+    assert "solo con la etiqueta sondeo" not in html.read_text(encoding="utf-8")
+    done = run_cli("build", "--lang", "es", "--formats", "html", root=basic_project.root,
+                   env={"SPHINXOPTS": "-t sondeo"})
+    assert done.returncode == 0, done.stderr
+    assert "solo con la etiqueta sondeo" in html.read_text(encoding="utf-8"), "SPHINXOPTS did not rebuild with -t"
+
+    record = tmp_path / "argv.txt"
+    wrapper = tmp_path / "sphinx-build-wrapper"
+    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {record}\nexec {sys.executable} -m sphinx "$@"\n',
+                       encoding="utf-8")
+    wrapper.chmod(0o755)
+    done = run_cli("build", "--lang", "en", "--formats", "html", root=basic_project.root,
+                   env={"SPHINXBUILD": str(wrapper), "SPHINXOPTS": "-t sondeo"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    argv = record.read_text(encoding="utf-8").splitlines()
+    assert argv[:2] == ["-b", "html"] and "language=en" in argv and "-W" in argv
+    assert argv[argv.index("-t") + 1] == "sondeo"
+    assert (basic_project.sitedir / "en" / "capitulo.html").is_file()

@@ -107,7 +107,9 @@ def fingerprint(project: Project, tag: str, fmt: str, inputs: bytes | None = Non
     """What one edition depends on; `inputs` (from inputs_digest) saves hashing the files per format."""
     digest = hashlib.sha256(inputs if inputs is not None else inputs_digest(project, tag))
     context = {"tag": tag, "format": fmt, "version": project.version,
-               "tools": _tool_versions(), "epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}
+               "tools": _tool_versions(), "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+               # as in Sphinx's Makefile; other options or another sphinx-build make other editions
+               "sphinx": [os.environ.get("SPHINXOPTS", ""), os.environ.get("SPHINXBUILD", "")]}
     digest.update(json.dumps(context, sort_keys=True).encode())
     return digest.hexdigest()
 

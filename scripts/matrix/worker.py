@@ -8,9 +8,12 @@ the table's build order; a producer that waits on a background tool (xelatex) is
 
 from __future__ import annotations
 
+import argparse
 import functools
 import io
 import os
+import shlex
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,23 +37,69 @@ class FormatFailed(Exception):
         super().__init__("\n".join([*(str(d) for d in problems), *self.details]))
 
 
+def sphinx_options() -> argparse.Namespace:
+    """SPHINXOPTS (as in Sphinx's own Makefile), read with sphinx-build's own parser.
+
+    What the pipeline decides stays its own: the builder, the directories, the edition's language
+    and warnings as errors. What a person adds (-D name=value, -A, -t tag, -n, -j, -E, -v) applies
+    to every builder of every edition, and is part of each edition's fingerprint.
+    """
+    from sphinx.cmd.build import get_parser  # noqa: PLC0415
+
+    return get_parser().parse_args([*shlex.split(os.environ.get("SPHINXOPTS", "")), "_src", "_out"])
+
+
+def _sphinx_argv(project: Project, tag: str, builder: str, outdir: Path, freshenv: bool,
+                 warnfile: Path) -> list[str]:
+    argv = ["-b", builder, "-c", str(project.confdir), "-d", str(project.doctreedir(tag)),
+            "-W", "-q", "-w", str(warnfile), *shlex.split(os.environ.get("SPHINXOPTS", "")),
+            "-D", f"language={tag}"]
+    if freshenv:
+        argv.append("-E")
+    return [*argv, str(project.srcdir), str(outdir)]
+
+
 def run_sphinx(project: Project, tag: str, builder: str, outdir: Path,
                freshenv: bool) -> tuple[list[Diagnostic], list[str]]:
-    """One Sphinx builder in this process; returns its warnings (none: success) and, when it
-    failed without a warning, the reason."""
+    """One Sphinx builder; returns its warnings (none: success) and, when it failed without a
+    warning, the reason. In this process, unless SPHINXBUILD names another sphinx-build to run."""
+    from scripts.sphinx_warnings import sphinx_diagnostics  # noqa: PLC0415
+
+    if command := os.environ.get("SPHINXBUILD", "").strip():
+        warnfile = project.builddir / "work" / tag / f"{builder}-warnings.txt"
+        warnfile.parent.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run([*shlex.split(command), *_sphinx_argv(project, tag, builder, outdir, freshenv, warnfile)],
+                              capture_output=True, text=True, check=False)
+        warned = warnfile.read_text(encoding="utf-8") if warnfile.is_file() else ""
+        problems = sphinx_diagnostics(warned, project.root, tag)
+        if done.returncode and not problems:
+            return [], [f"{command} -b {builder} failed (exit status {done.returncode})",
+                        *done.stderr.strip().splitlines()[-10:]]
+        return problems, []
+
     from sphinx.application import Sphinx  # noqa: PLC0415
     from sphinx.util.console import nocolor  # noqa: PLC0415
     from sphinx.util.docutils import docutils_namespace, patch_docutils  # noqa: PLC0415
 
-    from scripts.sphinx_warnings import sphinx_diagnostics  # noqa: PLC0415
-
+    extra = sphinx_options()
+    overrides: dict[str, Any] = {}
+    for definition in extra.define:
+        key, _, value = definition.partition("=")
+        overrides[key] = value
+    for definition in extra.htmldefine:
+        key, _, value = definition.partition("=")
+        overrides[f"html_context.{key}"] = int(value) if value.isdigit() else value
+    if extra.nitpicky:
+        overrides["nitpicky"] = True
+    overrides["language"] = tag
     nocolor()
     warnings = io.StringIO()
     status = io.StringIO()
     with patch_docutils(project.confdir), docutils_namespace():
         app = Sphinx(project.srcdir, project.confdir, outdir, project.doctreedir(tag), builder,
-                     confoverrides={"language": tag}, status=status, warning=warnings, freshenv=freshenv,
-                     warningiserror=True)
+                     confoverrides=overrides, status=status, warning=warnings,
+                     freshenv=freshenv or extra.freshenv, warningiserror=True, tags=extra.tags,
+                     verbosity=extra.verbosity, parallel=extra.jobs)
         app.build()
     problems = sphinx_diagnostics(warnings.getvalue(), project.root, tag)
     if app.statuscode and not problems:
