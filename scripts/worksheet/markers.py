@@ -146,10 +146,17 @@ def _render(nodes: list[str | _Node], plain: bool = False) -> str:
         elif plain:
             kind = node.markup.kind
             whole = node.markup.whole
-            out.append(whole.strip("`") if kind == "code" else whole[1:-1] if kind == "autolink" else "")
+            out.append(whole.strip("`") if kind == "code" else whole[1:-1] if kind == "autolink"
+                       else _role_words(node.markup) if kind == "bare-role" else "")
         else:
             out.append(f"{OPEN}{number}{CLOSE}")
     return "".join(out)
+
+
+def _role_words(markup: Markup) -> str:
+    """What a reader sees of a role without a title: its content, unless it names a target."""
+    name, _, body = markup.key.partition(":")
+    return "" if name in _TITLED_ROLES else body
 
 
 def _parse(text: str) -> tuple[list[str | _Node], dict[int, Markup]]:
