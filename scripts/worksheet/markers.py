@@ -156,7 +156,7 @@ def _render(nodes: list[str | _Node], plain: bool = False) -> str:
 def _role_words(markup: Markup) -> str:
     """What a reader sees of a role without a title: its content, unless it names a target."""
     name, _, body = markup.key.partition(":")
-    return "" if name in _TITLED_ROLES else body
+    return "" if name in _TITLED_ROLES else plain(body)
 
 
 def _parse(text: str) -> tuple[list[str | _Node], dict[int, Markup]]:
