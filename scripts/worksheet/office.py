@@ -96,6 +96,10 @@ def write_xlsx(sheet: Sheet, path: Path) -> None:
         if key == "control":
             work.column_dimensions[letter].hidden = True
     work.freeze_panes = work.cell(row=HEADER_ROWS + 1, column=4)
+    work.page_setup.orientation = "landscape"  # a printed worksheet: all columns on one page width
+    work.page_setup.fitToWidth, work.page_setup.fitToHeight = 1, 0
+    work.sheet_properties.pageSetUpPr.fitToPage = True
+    work.print_title_rows = f"{HEADER_ROWS}:{HEADER_ROWS}"
     protection = work.protection
     protection.sheet = True
     protection.formatColumns = protection.formatRows = protection.formatCells = False  # resizing is fine
@@ -260,10 +264,11 @@ def _grid_ods(path: Path) -> list[list[tuple[str, bool]]]:
                 repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
                 text = "\n".join(teletype.extractText(p) for p in cell.getElementsByType(P))
                 formula = cell.qname[1] == "table-cell" and bool(cell.getAttribute("formula"))
-                cells.extend([(text, formula)] * (repeat if text or formula else min(repeat, 1)))
+                # LibreOffice pads a row with thousands of repeated empty cells: keep enough for our columns
+                cells.extend([(text, formula)] * (repeat if text or formula else min(repeat, 64)))
             repeat = int(row.getAttribute("numberrowsrepeated") or 1)
             filled = any(text or formula for text, formula in cells)
-            grid.extend([cells] * (repeat if filled else min(repeat, 1)))
+            grid.extend([cells] * (repeat if filled else min(repeat, 10_000)))
         grids.append(grid)
     return _pick(grids)
 

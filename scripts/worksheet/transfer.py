@@ -153,7 +153,7 @@ def import_worksheet(project: Project, path: Path, *, language: str | None = Non
         for row in sheet.rows:
             text, row_id = row.translation, row.id.strip()
             if not text.strip():
-                report.empty += 1
+                report.empty += bool(row_id)  # a row left to translate later (blank rows: not counted)
                 continue
             match = ID_RE.match(row_id)
             if match is None:
