@@ -14,8 +14,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from scripts.catalogs import project_from
-from scripts.diagnostics import display_path
 
 FORMATS = ("xlsx", "ods", "docx")
 
@@ -50,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     `worksheet export TAG` writes what remains to translate; `worksheet import FILE` checks each
     row like `check` and writes the good ones into the catalogs (conflicts are never overwritten).
     """
-    from scripts.diagnostics import Diagnostic, PipelineError
+    from scripts.catalogs import project_from
+    from scripts.diagnostics import Diagnostic, PipelineError, display_path
     from scripts.worksheet import transfer
 
     project = project_from(args)

@@ -61,11 +61,13 @@ def write_xlsx(sheet: Sheet, path: Path) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
     guide = book.active
     guide.title = INSTRUCTIONS_NAME
-    guide.column_dimensions["A"].width = 120
+    guide.column_dimensions["A"].width = 100
     for number, line in enumerate(INSTRUCTIONS, 1):
         cell = guide.cell(row=number, column=1, value=line)
         cell.alignment = wrap
         cell.font = Font(bold=number == 1, size=14 if number == 1 else 11)
+        guide.row_dimensions[number].height = 18 if number == 1 else 15 * max(1, -(-len(line) // 90))
+    guide.page_setup.orientation = "landscape"
     guide.protection.sheet = True
 
     work = book.create_sheet(SHEET_NAME)
@@ -90,21 +92,33 @@ def write_xlsx(sheet: Sheet, path: Path) -> None:
                 cell.fill = editable
             elif key == "state" and values[c - 1] == "POR REVISAR":
                 cell.fill = review
+    for r in range(1, HEADER_ROWS):  # title, signature and reminder span the table
+        work.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(COLUMNS) - 1)
     for c, (key, _, width, _) in enumerate(COLUMNS, 1):
         letter = get_column_letter(c)
         work.column_dimensions[letter].width = width
         if key == "control":
             work.column_dimensions[letter].hidden = True
-    work.freeze_panes = work.cell(row=HEADER_ROWS + 1, column=4)
-    work.page_setup.orientation = "landscape"  # a printed worksheet: all columns on one page width
-    work.page_setup.fitToWidth, work.page_setup.fitToHeight = 1, 0
-    work.sheet_properties.pageSetUpPr.fitToPage = True
+    work.freeze_panes = work.cell(row=HEADER_ROWS + 1, column=2)
+    for r, row in enumerate(sheet.rows, HEADER_ROWS + 1):
+        # neither Excel nor LibreOffice grows a row to its wrapped text on opening a file
+        work.row_dimensions[r].height = 12.75 * _lines(row)
+    work.page_setup.orientation = "landscape"  # a printed worksheet: letter paper, columns across
+    work.page_setup.paperSize = work.PAPERSIZE_LETTER
+    work.page_setup.scale = 55
     work.print_title_rows = f"{HEADER_ROWS}:{HEADER_ROWS}"
     protection = work.protection
     protection.sheet = True
     protection.formatColumns = protection.formatRows = protection.formatCells = False  # resizing is fine
     protection.autoFilter = protection.sort = False
     book.save(path)
+
+
+def _lines(row: Row) -> int:
+    """How many lines the row's longest cell wraps to at its column's width."""
+    counts = [sum(max(1, -(-len(line) // max(width - 2, 1))) for line in value.split("\n"))
+              for value, (_, _, width, _) in zip(row.cells(), COLUMNS, strict=True) if value]
+    return min(max(counts, default=1), 40)
 
 
 def write_ods(sheet: Sheet, path: Path) -> None:
@@ -200,7 +214,10 @@ def write_docx(sheet: Sheet, path: Path) -> None:
         doc.add_paragraph(line.replace("la hoja «Traducción»", "la tabla de abajo"))
     table = doc.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Table Grid"
-    widths = [Cm(w * 0.105) for _, _, w, _ in COLUMNS]
+    table.autofit = False
+    widths = [Cm(max(w, 20) * 0.075) for _, _, w, _ in COLUMNS]  # about 25 cm: landscape letter
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     for cell, (_, heading, _, _), width in zip(table.rows[0].cells, COLUMNS, widths, strict=True):
         cell.width = width
         cell.paragraphs[0].add_run(heading).bold = True

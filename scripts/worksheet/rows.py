@@ -29,14 +29,14 @@ ID_RE = re.compile(r"^(?P<doc>[\w./-]+)#(?P<hash>[0-9a-f]{10})$")
 # (key, heading shown to the translator, width in characters, editable)
 COLUMNS = (
     ("id", "ID", 16, False),
-    ("where", "Documento y sección", 24, False),
-    ("source", "Español", 60, False),
-    ("english", "Inglés (referencia)", 45, False),
-    ("terms", "Términos acordados", 28, False),
+    ("where", "Documento y sección", 22, False),
+    ("source", "Español", 55, False),
+    ("translation", "Su traducción", 55, True),
+    ("notes", "Notas", 22, True),
     ("state", "Estado", 12, False),
     ("current", "Traducción actual", 45, False),
-    ("translation", "Su traducción", 60, True),
-    ("notes", "Notas", 28, True),
+    ("terms", "Términos acordados", 28, False),
+    ("english", "Inglés (referencia)", 45, False),
     ("control", "Control (no cambiar)", 12, False),
 )
 HEADINGS = {key: heading for key, heading, _, _ in COLUMNS}
@@ -49,8 +49,8 @@ INSTRUCTIONS = (
     "de la política, en el orden en que se lee.",
     "2. Escriba su traducción en la columna «Su traducción». Si quiere dejar un comentario para "
     "quien revisa, use «Notas». No cambie las demás columnas (están protegidas).",
-    "3. «Español» es el texto que se traduce. «Inglés (referencia)» sólo ayuda a entender; "
-    "traduzca siempre del español.",
+    "3. «Español» es el texto que se traduce. «Inglés (referencia)», a la derecha, sólo ayuda a "
+    "entender; traduzca siempre del español.",
     "4. Los marcadores como ⟦1⟧palabras⟦/1⟧ o ⟦2⟧ ocupan el lugar de enlaces, notas y términos del "
     "glosario. Cópielos en su traducción, con el mismo número, alrededor de las palabras que "
     "correspondan (el orden puede cambiar). No escriba otros signos de formato.",
