@@ -18,6 +18,7 @@ from scripts.__main__ import main
 from scripts.diagnostics import PipelineError
 from scripts.project import Project
 from scripts.worksheet import office, transfer
+from scripts.worksheet.rows import COLUMNS
 from tests.translator_fixtures import write_docs
 from tests.worksheet.conftest import DOCS, edit_xlsx, export_xlsx, fill, soffice_convert
 
@@ -99,7 +100,8 @@ def test_empty_rows_are_skipped_and_a_row_without_id_is_refused(project: Project
     book = load_workbook(path)
     sheet = book["Traducción"]
     sheet.insert_rows(7)                                   # a blank row in the middle: ignored
-    sheet.cell(row=sheet.max_row + 2, column=8, value="FIXTURE stray")  # a translation without an ID
+    column = [key for key, *_ in COLUMNS].index("translation") + 1
+    sheet.cell(row=sheet.max_row + 2, column=column, value="FIXTURE stray")  # a translation without an ID
     book.save(path)
     report = transfer.import_worksheet(project, path)
     assert codes(report) == [(sheet.max_row, "worksheet-row")]
