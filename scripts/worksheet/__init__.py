@@ -14,7 +14,6 @@ import argparse
 import sys
 from pathlib import Path
 
-
 FORMATS = ("xlsx", "ods", "docx")
 
 

@@ -38,6 +38,7 @@ CODES = {
     "worksheet-formula": "a translation cell holds a spreadsheet formula",
     "worksheet-marker": "a marker ⟦n⟧ is missing, repeated, unknown or misplaced",
     "worksheet-conflict": "the Spanish text or the catalog's translation changed since the export",
+    "worksheet-format": "`worksheet export --formats` names a format other than xlsx, ods, docx",
 }
 
 
@@ -217,10 +218,7 @@ def import_worksheet(project: Project, path: Path, *, language: str | None = Non
                 aside.append([str(row.number), row_id, "catalog changed", row.source, entry.msgstr, restored])
                 continue
             planned.append(_Planned(row, entry, found[0], restored, " ".join(row.notes.split())))
-        by_path: dict[Path, pofile.Catalog] = {}
-        for docname, found in catalogs.items():
-            if found:
-                by_path[found[0]] = found[1]
+        by_path = {found[0]: found[1] for found in catalogs.values() if found}
         for plan in planned:
             plan.entry.msgstr = plan.text
             plan.entry.fuzzy = review
