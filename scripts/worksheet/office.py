@@ -212,22 +212,19 @@ def write_docx(sheet: Sheet, path: Path) -> None:
     signature.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
     for line in INSTRUCTIONS[2:]:
         doc.add_paragraph(line.replace("la hoja «Traducción»", "la tabla de abajo"))
-    table = doc.add_table(rows=1, cols=len(COLUMNS))
+    table = doc.add_table(rows=len(sheet.rows) + 1, cols=len(COLUMNS))  # one call: add_row is slow
     table.style = "Table Grid"
     table.autofit = False
     widths = [Cm(max(w, 20) * 0.075) for _, _, w, _ in COLUMNS]  # about 25 cm: landscape letter
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
-    for cell, (_, heading, _, _), width in zip(table.rows[0].cells, COLUMNS, widths, strict=True):
-        cell.width = width
+    rows = table.rows
+    for cell, (_, heading, _, _) in zip(rows[0].cells, COLUMNS, strict=True):
         cell.paragraphs[0].add_run(heading).bold = True
-    for row in sheet.rows:
-        cells = table.add_row().cells
-        for cell, (key, _, _, _), value, width in zip(cells, COLUMNS, row.cells(), widths, strict=True):
-            cell.width = width
-            lines = value.split("\n")
+    for table_row, row in zip(rows[1:], sheet.rows, strict=True):
+        for cell, (key, _, _, _), value in zip(table_row.cells, COLUMNS, row.cells(), strict=True):
             paragraph = cell.paragraphs[0]
-            for i, line in enumerate(lines):
+            for i, line in enumerate(value.split("\n")):
                 if i:
                     paragraph = cell.add_paragraph()
                 run = paragraph.add_run(line)

@@ -65,9 +65,11 @@ def export(project: Project, tag: str, outdir: Path, formats: list[str], *, incl
     for name in formats:
         target = outdir / f"{stem}.{name}"
         temporary = outdir / f".{stem}.tmp.{name}"
-        office.WRITERS[name](sheet, temporary)
-        write_atomic(target, temporary.read_bytes())
-        temporary.unlink()
+        try:
+            office.WRITERS[name](sheet, temporary)
+            write_atomic(target, temporary.read_bytes())
+        finally:
+            temporary.unlink(missing_ok=True)
         written.append(target)
     return ExportResult(tag, len(sheet.rows), written)
 

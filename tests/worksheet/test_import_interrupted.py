@@ -10,14 +10,11 @@ import that was never interrupted.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +25,7 @@ from hypothesis import strategies as st
 from scripts import catalogs, pofile
 from scripts.project import Project
 from tests.conftest import REPO, run_cli
-from tests.reliability.test_update_interrupted import _env, kill_after
+from tests.reliability.test_update_interrupted import _env, holding_the_lock, kill_after
 from tests.translator_fixtures import make_project
 from tests.worksheet.conftest import edit_xlsx, export_xlsx, fill
 
@@ -114,16 +111,6 @@ def test_import_killed_at_any_moment_loses_nothing(prepared: tuple, fraction: fl
         assert done.returncode == 0, done.stdout + done.stderr
         final = {p.name: p.read_bytes() for p in project.catalogdir("yua").glob("*.po")}
         assert final == expected
-
-
-@contextlib.contextmanager
-def holding_the_lock(project: Project) -> Iterator[None]:
-    with open(project.localedir / ".update.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def test_import_waits_for_update_and_then_refuses(prepared: tuple, tmp_path: Path) -> None:
