@@ -48,8 +48,11 @@ def filled(template: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return edit_xlsx(export_xlsx(template, outdir), _fill_row, outdir / "llena.xlsx")
 
 
-@pytest.mark.parametrize("target", ["xlsx", "ods", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2"],
-                         ids=["xlsx", "ods", "csv"])
+CSV = "csv:Text - txt - csv (StarCalc):{},34,76,1,,0,false,true,false,false,false,2"  # sheet 2, UTF-8
+
+
+@pytest.mark.parametrize("target", ["xlsx", "ods", CSV.format(44), CSV.format(59)],
+                         ids=["xlsx", "ods", "csv", "csv-semicolon"])
 def test_resaved_by_libreoffice_imports_to_the_golden_catalog(project: Project, filled: Path, tmp_path: Path,
                                                               target: str) -> None:
     resaved = soffice_convert(filled, target, tmp_path)
