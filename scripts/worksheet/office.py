@@ -5,7 +5,8 @@ Every format has the same layout, so a file saved by LibreOffice, Excel, Google 
 (`politica-datos-abiertos hoja-de-traduccion 1 TAG`), a one-line reminder, the column headings,
 then one row per entry. The files are untrusted when they come back: the XML parsers below do
 not expand entities (openpyxl parses with defusedxml, python-docx with resolve_entities=False,
-odfpy through expat), and a file larger than MAX_BYTES is refused before it is opened.
+odfpy through expat), and a file larger than MAX_BYTES, or a zip that unpacks to more than
+MAX_UNPACKED, is refused before it is parsed.
 
 Text cells that begin with = + - @ (or a tab/CR) are written as text that no spreadsheet
 evaluates: string-typed cells with Excel's quote prefix in .xlsx, string-valued cells in .ods.
@@ -23,7 +24,8 @@ from pathlib import Path
 
 from scripts.worksheet.rows import COLUMNS, HEADINGS, INSTRUCTIONS, SIGNATURE_RE, Row, Sheet
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 50 * 1024 * 1024       # the policy's longest worksheet is under 1 MB
+MAX_UNPACKED = 500 * 1024 * 1024
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REMINDER = ("Escriba sólo en «Su traducción» y «Notas»; copie los marcadores ⟦1⟧…⟦/1⟧ como están. "
             "Instrucciones en la primera hoja.")
@@ -346,19 +348,27 @@ def read_sheet(path: Path) -> Sheet:
         raise NotAWorksheet(f"the file is {size // 1_000_000} MB, more than a worksheet can be — "
                             "export a new worksheet and fill that one")
     try:
+        if path.suffix.lower() != ".csv":
+            _refuse_zip_bomb(path)
         grid = reader(path)
     except NotAWorksheet:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
-        raise NotAWorksheet(f"the file cannot be read as {path.suffix} ({type(exc).__name__}) — "
-                            "open it in LibreOffice or Excel and save it again") from None
-    except Exception as exc:  # noqa: BLE001 — a hostile file may break a parser in any way
+    except Exception as exc:  # a hostile file may break a parser in any way: never a traceback
         raise NotAWorksheet(f"the file cannot be read as {path.suffix} ({type(exc).__name__}) — "
                             "open it in LibreOffice or Excel and save it again") from None
     sheet = _rows_of(grid)
     for row in sheet.rows:
         row.number += ROW_OFFSET.get(path.suffix.lower(), 0)
     return sheet
+
+
+def _refuse_zip_bomb(path: Path) -> None:
+    """Office files are zip archives: refuse one that would unpack to far more than a worksheet."""
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED:
+        raise NotAWorksheet(f"the file unpacks to {unpacked // 1_000_000} MB, more than a worksheet can be — "
+                            "export a new worksheet and fill that one")
 
 
 def _rows_of(grid: list[list[tuple[str, bool]]]) -> Sheet:

@@ -162,7 +162,7 @@ def test_an_unregistered_language_is_refused(project: Project, tmp_path: Path) -
     assert raised.value.diagnostics[0].code == "worksheet-language"
 
 
-@pytest.mark.parametrize("kind", ["spreadsheet", "zip", "text", "latin1-csv", "no-extension"])
+@pytest.mark.parametrize("kind", ["spreadsheet", "zip", "zip-bomb", "text", "latin1-csv", "no-extension"])
 def test_a_file_that_is_not_a_worksheet_is_refused(project: Project, tmp_path: Path, kind: str,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     if kind == "spreadsheet":
@@ -175,6 +175,13 @@ def test_a_file_that_is_not_a_worksheet_is_refused(project: Project, tmp_path: P
         path = tmp_path / "rota.ods"
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("content.xml", "<no")
+    elif kind == "zip-bomb":
+        path = tmp_path / "bomba.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, \
+                archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            for _ in range(600):
+                member.write(b"\0" * (1024 * 1024))
+        assert path.stat().st_size < 2_000_000
     elif kind == "text":
         path = tmp_path / "notas.csv"
         path.write_text("hola,mundo\n", encoding="utf-8")
