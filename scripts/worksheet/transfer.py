@@ -248,6 +248,8 @@ def _conflicts_csv(rows: list[list[str]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["fila", "ID", "motivo", "español (al exportar)", "traducción en el catálogo",
                      "traducción de la hoja"])
-    writer.writerows(rows)
+    # the coordinator opens this file in a spreadsheet: untrusted text must not become a formula
+    writer.writerows([["'" + cell if cell.startswith(office.FORMULA_START) else cell for cell in row]
+                      for row in rows])
     return out.getvalue()
 

@@ -111,7 +111,8 @@ def test_empty_rows_are_skipped_and_a_row_without_id_is_refused(project: Project
 
 def test_a_source_change_is_a_conflict_kept_aside(project: Project, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    path = sheet_with(project, tmp_path, {})
+    translation = "+" + fill(STYLE_ROW)  # text a spreadsheet would take for a formula
+    path = sheet_with(project, tmp_path, {STYLE_ROW: translation})
     changed = dict(DOCS)
     changed["capitulo.md"] = DOCS["capitulo.md"].replace("Un texto con *énfasis* y **fuerza**.",
                                                          "Un texto con *énfasis*, **fuerza** y algo más.")
@@ -123,7 +124,7 @@ def test_a_source_change_is_a_conflict_kept_aside(project: Project, tmp_path: Pa
     assert len(report.imported) == 10 and report.conflicts == [11]
     assert msgstr_of(project, "Un texto").msgstr == ""          # the new paragraph is not given an old text
     aside = list(csv.reader(report.conflict_file.open(encoding="utf-8")))
-    assert aside[1][0] == "11" and aside[1][-1] == fill(STYLE_ROW)  # nothing is lost
+    assert aside[1][0] == "11" and aside[1][-1] == "'" + translation  # nothing lost, nothing evaluated
 
 
 def test_a_catalog_change_is_a_conflict_unless_forced(project: Project, tmp_path: Path) -> None:
