@@ -407,7 +407,7 @@ def check_catalog_text(catalog: Catalog, shown: str, registry: Registry, directo
                    f"write msgstr[0] to msgstr[{forms - 1}]")
         if entry.has_translation:
             check_entry(entry, language, report)
-    terminology.check_terms(catalog.entries, language and language.tag, registry.path.parent, report)
+    terminology.check_terms(catalog.entries, language.tag if language else None, registry.path.parent, report)
     return report.found
 
 

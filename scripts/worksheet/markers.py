@@ -195,8 +195,8 @@ def like_source(translation: str, marked: Marked) -> str:
         renumbered[number] = marked.markup[candidates.pop(0)]
 
     def swap(items: list[str | _Node]) -> list[str | _Node]:
-        return [item if isinstance(item, str) else _Node(renumbered[item.markup.number], swap(item.children))
-                for item in items if isinstance(item, str) or item.markup is not None]
+        return [item if isinstance(item, str) or item.markup is None
+                else _Node(renumbered[item.markup.number], swap(item.children)) for item in items]
 
     return _render(swap(nodes))
 

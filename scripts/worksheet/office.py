@@ -393,15 +393,15 @@ def _rows_of(grid: list[list[tuple[str, bool]]]) -> Sheet:
                             "keep the worksheet's first four rows as they were exported")
     columns = {i: headings[text.strip()] for i, (text, _) in enumerate(grid[heading_row])
                if text.strip() in headings}
-    rows = []
+    rows: list[Row] = []
     for index in range(heading_row + 1, len(grid)):
-        row = Row(number=index + 1)
+        read = Row(number=index + 1)
         for i, (text, formula) in enumerate(grid[index]):
             key = columns.get(i)
             if key is None:
                 continue
-            setattr(row, key, text)
+            setattr(read, key, text)
             if formula:
-                row.formulas.add(key)
-        rows.append(row)
+                read.formulas.add(key)
+        rows.append(read)
     return Sheet(tag=tag, title=title, rows=rows, version=version)
