@@ -20,6 +20,7 @@ import io
 import os
 import zipfile
 from collections.abc import Iterable
+from typing import Any
 from pathlib import Path
 
 from scripts.worksheet.rows import COLUMNS, HEADINGS, INSTRUCTIONS, SIGNATURE_RE, Row, Sheet
@@ -186,7 +187,23 @@ def write_ods(sheet: Sheet, path: Path) -> None:
                   for (key, _, _, editable_column), value in zip(COLUMNS, values, strict=True)]
         add_row(work, values, styles)
     doc.spreadsheet.addElement(work)
+    _open_on(doc, SHEET_NAME)
     doc.save(str(path))
+
+
+def _open_on(doc: Any, table: str) -> None:
+    """Open the file on the worksheet, not the instructions: a CSV export saves the sheet in view."""
+    from odf.config import ConfigItem, ConfigItemMapEntry, ConfigItemMapIndexed, ConfigItemSet
+
+    view = ConfigItemMapEntry()
+    item = ConfigItem(name="ActiveTable", type="string")
+    item.addText(table)
+    view.addElement(item)
+    views = ConfigItemMapIndexed(name="Views")
+    views.addElement(view)
+    settings = ConfigItemSet(name="ooo:view-settings")
+    settings.addElement(views)
+    doc.settings.addElement(settings)
 
 
 def _ods_date(moment: dt.datetime) -> object:

@@ -213,3 +213,14 @@ def test_formula_like_text_stays_text_in_a_spreadsheet(project: Project, tmp_pat
         cells = [c for row in load_workbook(exported)["Traducción"].iter_rows() for c in row
                  if isinstance(c.value, str) and c.value.startswith(("=", "@"))]
         assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_file_opens_on_the_worksheet(project: Project, tmp_path: Path, fmt: str) -> None:
+    """The instructions come first, but the application shows the worksheet (and exports it as CSV)."""
+    from openpyxl import load_workbook
+
+    exported = transfer.export(project, "yua", tmp_path, [fmt]).files[0]
+    resaved = soffice_convert(exported, "xlsx", tmp_path / "out")
+    book = load_workbook(resaved)
+    assert book.sheetnames == ["Instrucciones", "Traducción"] and book.active.title == "Traducción"
