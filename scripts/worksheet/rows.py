@@ -58,8 +58,9 @@ INSTRUCTIONS = (
     "traducción que su comunidad acordó para ellos; úsela.",
     "6. «Traducción actual» muestra lo que ya está traducido. Si dice POR REVISAR, el texto "
     "español cambió: corrija la traducción y escríbala completa en «Su traducción».",
-    "7. Escriba la marca glotal (apóstrofo) con el carácter que su lengua acordó; no escriba "
-    "fórmulas (nada que empiece con =).",
+    "7. Escriba la marca glotal (apóstrofo) con el carácter que su lengua acordó. Si una "
+    "traducción empieza con un apóstrofo ('), escriba dos (''): la hoja de cálculo esconde el "
+    "primero. No escriba fórmulas (nada que empiece con =).",
     "8. Guarde el archivo en el mismo formato (xlsx, ods o docx) o como CSV, y envíelo a quien "
     "coordina su lengua. Las filas vacías no cambian nada.",
 )

@@ -172,7 +172,7 @@ def import_worksheet(project: Project, path: Path, *, language: str | None = Non
             seen[row_id] = row.number
             if "translation" in row.formulas or text.lstrip().startswith("="):
                 reject(row, "worksheet-formula", "the translation is a spreadsheet formula, not text",
-                       "type the translation as text; to start with =, +, - or @ put an apostrophe (') before it")
+                       "type the translation as text (a translation never starts with =)")
                 report.rejected.append(row.number)
                 continue
             docname = match.group("doc")
