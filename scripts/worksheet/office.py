@@ -20,8 +20,8 @@ import io
 import os
 import zipfile
 from collections.abc import Iterable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from scripts.worksheet.rows import COLUMNS, HEADINGS, INSTRUCTIONS, SIGNATURE_RE, Row, Sheet
 
