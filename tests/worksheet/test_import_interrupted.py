@@ -1,6 +1,6 @@
 """`worksheet import` killed at any moment loses nothing and leaves no catalog half-written.
 
-A project of 12 documents (240 paragraphs) has a translation in every third entry already; the
+A project of 24 documents (480 paragraphs) has a translation in every third entry already; the
 worksheet fills the rest. An import is killed with SIGKILL after a delay chosen by hypothesis (a
 fraction of a full run); every catalog must still parse (ours and Babel's reader), keep every
 translation it had, and hold for each entry either its old text or the worksheet's, never a mix.
@@ -10,7 +10,9 @@ import that was never interrupted.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,7 +33,7 @@ from tests.worksheet.conftest import edit_xlsx, export_xlsx, fill
 
 pytestmark = pytest.mark.slow
 
-DOCUMENTS = 12
+DOCUMENTS = 24
 PARAGRAPHS = 20
 
 
@@ -88,29 +90,52 @@ def _command(root: Path, sheet: Path) -> list[str]:
     return [sys.executable, "-m", "scripts", "--root", str(root), "worksheet", "import", str(sheet)]
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(fraction=st.floats(min_value=0.2, max_value=1.1))
-def test_import_killed_at_any_moment_loses_nothing(prepared: tuple, fraction: float) -> None:
-    template, sheet, before, expected, duration = prepared
+def _assert_intact_then_finish(project: Project, sheet: Path, before: dict[str, dict[str, str]],
+                               expected: dict[str, bytes]) -> None:
     imported = {name: {e.msgid: e.msgstr for e in pofile.parse(raw.decode("utf-8")).entries}
                 for name, raw in expected.items()}
-    assert all(imported[name][msgid] for name in before for msgid in before[name]), "the worksheet fills all"
+    after = texts(project)
+    for name, entries in before.items():
+        for msgid, old in entries.items():
+            now = after[name].get(msgid)
+            if old:
+                assert now == old, f"{name}: lost {old!r}"
+            else:
+                assert now in ("", imported[name][msgid]), f"{name}: half-written {now!r}"
+    done = run_cli("worksheet", "import", "--wait", "10", str(sheet), root=project.root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    final = {p.name: p.read_bytes() for p in project.catalogdir("yua").glob("*.po")}
+    assert final == expected
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fraction=st.floats(min_value=0.3, max_value=1.1))
+def test_import_killed_at_any_moment_loses_nothing(prepared: tuple, fraction: float) -> None:
+    template, sheet, before, expected, duration = prepared
     with tempfile.TemporaryDirectory(dir=template.root.parent) as scratch:
         project = Project(Path(scratch) / "proyecto")
         shutil.copytree(template.root, project.root)
         kill_after(_command(project.root, sheet), fraction * duration)
-        after = texts(project)
-        for name, entries in before.items():
-            for msgid, old in entries.items():
-                now = after[name].get(msgid)
-                if old:
-                    assert now == old, f"{name}: lost {old!r}"
-                else:
-                    assert now in ("", imported[name][msgid]), f"{name}: half-written {now!r}"
-        done = run_cli("worksheet", "import", "--wait", "10", str(sheet), root=project.root)
-        assert done.returncode == 0, done.stdout + done.stderr
-        final = {p.name: p.read_bytes() for p in project.catalogdir("yua").glob("*.po")}
-        assert final == expected
+        _assert_intact_then_finish(project, sheet, before, expected)
+
+
+def test_import_killed_between_two_catalogs_loses_nothing(prepared: tuple, tmp_path: Path) -> None:
+    """Killed the moment the first catalog is replaced: the others are still as they were."""
+    template, sheet, before, expected, _ = prepared
+    project = Project(tmp_path / "proyecto")
+    shutil.copytree(template.root, project.root)
+    files = sorted(project.catalogdir("yua").glob("*.po"))
+    inodes = {path: path.stat().st_ino for path in files}
+    process = subprocess.Popen(_command(project.root, sheet), cwd=REPO, env=_env(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    while process.poll() is None:
+        if any(path.stat().st_ino != inodes[path] for path in files):  # write_atomic renamed one in
+            os.killpg(process.pid, signal.SIGKILL)
+            break
+    process.wait()
+    replaced = sum(path.stat().st_ino != inodes[path] for path in files)
+    assert replaced >= 1
+    _assert_intact_then_finish(project, sheet, before, expected)
 
 
 def test_import_waits_for_update_and_then_refuses(prepared: tuple, tmp_path: Path) -> None:
