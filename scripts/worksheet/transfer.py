@@ -219,6 +219,10 @@ def import_worksheet(project: Project, path: Path, *, language: str | None = Non
                 report.conflicts.append(row.number)
                 aside.append([str(row.number), row_id, "catalog changed", row.source, entry.msgstr, restored])
                 continue
+            if exported_state != state_now and entry.msgstr and restored != entry.msgstr:
+                # --force: the worksheet wins, and the catalog's text is kept aside, not lost
+                aside.append([str(row.number), row_id, "catalog changed, replaced (--force)", row.source,
+                              entry.msgstr, restored])
             planned.append(_Planned(row, entry, found[0], restored, " ".join(row.notes.split())))
         by_path = {found[0]: found[1] for found in catalogs.values() if found}
         for plan in planned:

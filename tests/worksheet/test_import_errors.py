@@ -140,6 +140,8 @@ def test_a_catalog_change_is_a_conflict_unless_forced(project: Project, tmp_path
     forced = transfer.import_worksheet(project, path, force=True)
     assert codes(forced) == [] and forced.imported == [11]
     assert msgstr_of(project, "Un texto").msgstr == "FIXTURE: Un texto con *énfasis* y **fuerza**."
+    aside = list(csv.reader(forced.conflict_file.open(encoding="utf-8")))
+    assert aside[1][4] == "FIXTURE written meanwhile *a* **b**."  # the replaced text is kept aside
 
 
 def test_a_worksheet_of_another_language_is_refused(project: Project, tmp_path: Path) -> None:
