@@ -105,6 +105,10 @@ preview: $(STAMP) ## draft HTML of one language including fuzzy entries (EDITION
 	@$(SYSDEPS) preview
 	@$(CLI) preview $(EDITION)
 
+worksheet: $(STAMP) ## bilingual worksheet (.xlsx, .ods, .docx) of what remains to translate (EDITION=tag)
+	@$(SYSDEPS) worksheet
+	@$(CLI) worksheet export $(EDITION)
+
 # ---- maintainers -----------------------------------------------------------------------------
 release: $(STAMP) ## build a tagged, reproducible release into dist/ (EDITION=tag: that language only)
 	@$(SYSDEPS) release

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from scripts import pofile
+from scripts import pofile, terminology
 from scripts.atomic import write_atomic
 from scripts.catalogs import (
     INTERFACE_DOMAIN,
@@ -66,6 +66,7 @@ CODES = {
     "unicode-nfc": "text not in Unicode NFC (`check --fix` fixes it)",
     "apostrophe": "a glottal mark other than the one the registry sets for the language",
     "whitespace": "leading or trailing spaces differ from the msgid",
+    "term-inconsistent": "a glossary term of the msgid lacks its agreed translation (warning; scripts/terminology.py)",
     "catalog-missing": "a document has no catalog in a registered language",
     "catalog-stale": "a catalog's msgids differ from the current source",
     "catalog-orphan": "a catalog whose document no longer exists (warning)",
@@ -406,6 +407,7 @@ def check_catalog_text(catalog: Catalog, shown: str, registry: Registry, directo
                    f"write msgstr[0] to msgstr[{forms - 1}]")
         if entry.has_translation:
             check_entry(entry, language, report)
+    terminology.check_terms(catalog.entries, language.tag if language else None, registry.path.parent, report)
     return report.found
 
 
