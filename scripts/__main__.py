@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "scripts.status",
     "scripts.preview",
     "scripts.add_language",
+    "scripts.adoption",
 )
 
 

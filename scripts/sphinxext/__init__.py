@@ -17,6 +17,7 @@ from scripts.sphinxext import (
     interface,
     longlines,
     metadata,
+    parameters,
     progress,
     progress_chart,
     sanitize,
@@ -26,7 +27,7 @@ from scripts.sphinxext import (
 
 HERE = Path(__file__).resolve().parent
 SUBMODULES = (editions, interface, images, progress, search, site_context, sanitize, catalog_gate, longlines, metadata,
-              draft, progress_chart)
+              draft, progress_chart, parameters)
 
 
 def _add_theme_files(app: Sphinx, config: Config) -> None:
