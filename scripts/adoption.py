@@ -49,6 +49,7 @@ ADOPTION_CODES = {
     "adoption-date": "a date that is not a real date in the form AAAA-MM-DD (or MM-DD)",
     "adoption-override": "a per-language value for a language that is not in the registry",
     "adoption-logo": "the logo is missing, not a PNG/SVG, or an SVG with scripts or outside references",
+    "adoption-calendar": "the deadlines cannot all be met: the first plan comes before inventories and consultation",
     "adoption-schema": "source/_parametros.toml itself is malformed",
 }
 # Codes `check` adds for catalogs (called from scripts.checks for every translated entry).
@@ -64,6 +65,20 @@ _TOML_LINE_RE = re.compile(r"at line (\d+)")
 _URL_RE = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s<>\"'`]*)?$")
 _EMAIL_RE = re.compile(r"^[^@\s<>\"'`]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _RECURRING_RE = re.compile(r"^(\d{2})-(\d{2})$")
+BUSINESS_DAYS_PER_MONTH = 21
+PLAN_CONSULTATION_DAYS = 15  # business days of public consultation on a plan (planes-de-apertura.md)
+
+
+def _months(days: int) -> int:
+    return -(-days // BUSINESS_DAYS_PER_MONTH)
+
+
+# The calendar derived from the deadlines, so that no milestone comes before what it depends on.
+DERIVED: dict[str, Callable[[dict[str, Any]], int]] = {
+    "fase-1-inicio": lambda v: v["plazo-plan-meses"] + 1,
+    "hito-enlaces-mes": lambda v: _months(max(v["plazo-comite-dias"], v["plazo-enlace-dias"])),
+    "hito-primeros-mes": lambda v: v["plazo-plan-meses"] + 3,
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,7 @@ class Parameter:
     when: dict[str, str] = field(default_factory=dict)
     minimum: int | None = None
     maximum: int | None = None
+    derived: bool = False
     line: int = 0
 
     def label(self, tag: str) -> str:
@@ -185,7 +201,9 @@ def load_schema(path: Path, root: Path | None = None) -> Schema:
             required=bool(entry.get("required", False)), default=entry.get("default"),
             choices={k: dict(v) for k, v in choices.items()}, recurring=bool(entry.get("recurring", False)),
             when=dict(entry.get("when", {})), minimum=entry.get("min"), maximum=entry.get("max"),
-            line=lines.get(name, 0))
+            derived=bool(entry.get("derived", False)), line=lines.get(name, 0))
+        if parameters[name].derived and name not in DERIVED:
+            problem(name, f"{name}: derived, but scripts/adoption.py has no rule for it", "add it to DERIVED")
     for parameter in parameters.values():
         for other, value in parameter.when.items():
             if other not in parameters or value not in parameters[other].choices:
@@ -321,6 +339,10 @@ def check_adoption(path: Path, schema: Schema, tags: set[str], root: Path | None
                                     "remove it, or see the parameters in source/_parametros.toml"))
             continue
         parameter = schema[name]
+        if parameter.derived:
+            found.append(Diagnostic(shown, line, "adoption-unknown", f"{name} is computed from the deadlines",
+                                    f"remove it; change {', '.join(p for p in schema.parameters if p.startswith('plazo-'))} instead"))
+            continue
         per_language = value if isinstance(value, dict) else {source: value}
         if isinstance(value, dict) and parameter.type not in ("text",):
             found.append(Diagnostic(shown, line, "adoption-type",
@@ -352,7 +374,32 @@ def check_adoption(path: Path, schema: Schema, tags: set[str], root: Path | None
             found.append(Diagnostic(shown, adoption.lines.get(name, 0), "adoption-missing",
                                     f"{name} ({parameter.meaning['es']}) is required and has no value",
                                     f'write {name} = "..." ({parameter.help or parameter.meaning["es"]})'))
+    if not found:
+        found += _check_calendar(schema, adoption, shown)
     return sorted(found, key=lambda d: (d.line, d.code))
+
+
+def plan_months_needed(liaison_days: int, inventory_days: int) -> int:
+    """Months before a first plan can be published: liaisons, then inventories, then consultation."""
+    days = liaison_days + inventory_days + PLAN_CONSULTATION_DAYS
+    return -(-days // BUSINESS_DAYS_PER_MONTH)
+
+
+def _check_calendar(schema: Schema, adoption: Adoption, shown: str) -> list[Diagnostic]:
+    names = ("plazo-enlace-dias", "plazo-inventario-dias", "plazo-plan-meses")
+    if not all(name in schema for name in names):
+        return []
+    liaison, inventory, plan = (adoption.values.get(n, schema[n].default) for n in names)
+    if not all(isinstance(v, int) for v in (liaison, inventory, plan)):
+        return []
+    needed = plan_months_needed(liaison, inventory)
+    if plan >= needed:
+        return []
+    line = adoption.lines.get("plazo-plan-meses") or adoption.lines.get("plazo-inventario-dias", 0)
+    return [Diagnostic(shown, line, "adoption-calendar",
+                       f"plazo-plan-meses = {plan}, but liaisons ({liaison} business days), inventories "
+                       f"({inventory}) and the plan's consultation ({PLAN_CONSULTATION_DAYS}) take {needed} months",
+                       f"set plazo-plan-meses = {needed} or more, or shorten the other deadlines")]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -384,8 +431,11 @@ def resolve(schema: Schema, adoption: Adoption | None, tag: str, date_locale: st
     if adoption is None:
         return {}
     out: dict[str, str] = {}
+    effective = _effective(schema, adoption.values)
     for name, parameter in schema.parameters.items():
         value = adoption.values.get(name)
+        if parameter.derived:
+            value = DERIVED[name](effective)
         if value in (None, ""):
             value = parameter.default_for(tag)
         if value in (None, ""):
@@ -485,6 +535,8 @@ def new_adoption_text(schema: Schema, slug: str) -> str:
         "",
     ]
     for name, parameter in schema.parameters.items():
+        if parameter.derived:
+            continue
         out.append(f"# {parameter.meaning['es'][0].upper()}{parameter.meaning['es'][1:]}.")
         if parameter.help:
             out.append(f"# {parameter.help}")

@@ -146,6 +146,70 @@ def _babel_locale(tag: str) -> str:
     return tag
 
 
+# The guide's generated table speaks the reader's language; Indigenous editions show Spanish.
+TABLE_WORDS = {
+    "es": {"name": "Parámetro", "meaning": "Qué es", "type": "Tipo", "required": "Obligatorio",
+           "default": "Predeterminado", "yes": "sí", "no": "no", "when": "si", "derived": "se calcula",
+           "text": "texto", "date": "fecha", "integer": "número entero", "url": "dirección web",
+           "email": "correo electrónico", "choice": "opción", "image": "imagen SVG o PNG",
+           "languages": "lenguas", "recurring": "día del año (MM-DD)"},
+    "en": {"name": "Parameter", "meaning": "What it is", "type": "Type", "required": "Required",
+           "default": "Default", "yes": "yes", "no": "no", "when": "if", "derived": "computed",
+           "text": "text", "date": "date", "integer": "whole number", "url": "web address",
+           "email": "e-mail address", "choice": "choice", "image": "SVG or PNG image",
+           "languages": "languages", "recurring": "day of the year (MM-DD)"},
+}
+
+
+def _cell(*children: nodes.Node | str) -> nodes.entry:
+    para = nodes.paragraph()
+    for child in children:
+        para += nodes.Text(child) if isinstance(child, str) else child
+    return nodes.entry("", para)
+
+
+def parameters_table(schema: adoption_mod.Schema, tag: str) -> nodes.table:
+    """The schema as a table: generated, so the guide can never disagree with `adopt new`/`check`."""
+    words = TABLE_WORDS.get(tag, TABLE_WORDS["es"])
+    table = nodes.table(classes=["policy-parameters"])
+    group = nodes.tgroup(cols=5)
+    table += group
+    for width in (22, 34, 18, 10, 16):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    head += nodes.row("", *(_cell(words[k]) for k in ("name", "meaning", "type", "required", "default")))
+    group += head
+    body = nodes.tbody()
+    for name, param in schema.parameters.items():
+        kind = words["recurring"] if param.recurring else words[param.type]
+        if param.choices:
+            kind += ": " + ", ".join(param.choices)
+        if param.derived:
+            required = words["derived"]
+        elif param.when:
+            required = words["when"] + " " + ", ".join(f"{k} = {v}" for k, v in param.when.items())
+        else:
+            required = words["yes"] if param.required else words["no"]
+        default = param.default_for(tag)
+        shown = "" if default in (None, "") else (", ".join(default) if isinstance(default, list) else str(default))
+        body += nodes.row("", _cell(nodes.literal(name, name)), _cell(param.label(tag)), _cell(kind),
+                          _cell(required), _cell(shown))
+    group += body
+    return table
+
+
+class ParametersTableDirective(SphinxDirective):
+    """`:::{parametros-tabla}`: a placeholder the write phase fills with the schema's table."""
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(Path(self.env.srcdir) / self.config.policy_parameters_schema))
+        return [parameters_table_placeholder()]
+
+
+class parameters_table_placeholder(nodes.General, nodes.Element):  # noqa: N801
+    pass
+
+
 class ResolveParameters(SphinxPostTransform):
     """Labelled blanks in the model; the adoption's values, as plain text, in an adoption."""
 
@@ -168,6 +232,8 @@ class ResolveParameters(SphinxPostTransform):
             node.replace_self(nodes.inline("", f"[{label}]", classes=["policy-param"]))
         for node in list(self.document.findall(form_blank)):
             node.replace_self(nodes.inline("", "", *node.children, classes=["policy-blank"]))
+        for node in list(self.document.findall(parameters_table_placeholder)):
+            node.replace_self(parameters_table(schema, tag))
         for node in list(self.document.findall(variant_label)):
             if chosen is not None:
                 node.parent.remove(node)
@@ -189,6 +255,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(parameter)
     app.add_node(form_blank)
     app.add_node(variant_label)
+    app.add_node(parameters_table_placeholder)
+    app.add_directive("parametros-tabla", ParametersTableDirective)
     app.add_post_transform(ResolveParameters)
     app.add_css_file("parameters.css")
     app.connect("config-inited", load_parameters, priority=400)
