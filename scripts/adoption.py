@@ -38,6 +38,7 @@ ADOPTION_FILE = "adopcion.toml"
 TYPES = ("text", "date", "integer", "url", "email", "choice", "image", "languages")
 PARAM_ROLE = "param"
 BLANK_ROLE = "blank"
+PLACEHOLDER_ROLES = (PARAM_ROLE,)  # compared by name by check_placeholders, not by myst-role
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 # Codes of `adopt check` (an adoption file) and of the schema itself; CONTRIBUTING.md explains them.
