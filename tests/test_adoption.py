@@ -241,7 +241,7 @@ def _sphinx_project(tmp_path: Path) -> Path:
     (root / "source" / "index.md").write_text(PAGE, encoding="utf-8")
     (root / "conf.py").write_text('extensions = ["myst_parser", "scripts.sphinxext.parameters"]\n'
                                   'myst_enable_extensions = ["colon_fence"]\nlanguage = "es"\n', encoding="utf-8")
-    hostile = re.sub(r"^gobierno-nombre = .*$", "gobierno-nombre = '''" + HOSTILE + "'''", COMPLETE,
+    hostile = re.sub(r"^gobierno-nombre = .*$", lambda _: "gobierno-nombre = '''" + HOSTILE + "'''", COMPLETE,
                      flags=re.MULTILINE)
     (root / "adopcion.toml").write_text(hostile, encoding="utf-8")
     return root
