@@ -375,6 +375,14 @@ def check_adoption(path: Path, schema: Schema, tags: set[str], root: Path | None
             found.append(Diagnostic(shown, adoption.lines.get(name, 0), "adoption-missing",
                                     f"{name} ({parameter.meaning['es']}) is required and has no value",
                                     f'write {name} = "..." ({parameter.help or parameter.meaning["es"]})'))
+    for name, parameter in schema.parameters.items():
+        value = effective.get(name)
+        option = parameter.choices.get(value, {}) if isinstance(value, str) else {}
+        for other, wanted in dict(option.get("when", {})).items():
+            if effective.get(other) != wanted:
+                found.append(Diagnostic(shown, adoption.lines.get(name, 0), "adoption-type",
+                                        f"{name} = {value!r} is only for {other} = {wanted!r}",
+                                        f"choose another {name}, or set {other} = {wanted!r}"))
     if not found:
         found += _check_calendar(schema, adoption, shown)
     return sorted(found, key=lambda d: (d.line, d.code))

@@ -133,6 +133,7 @@ BAD_CASES = {
     "logo-remote": (_replace("logotipo", 'logotipo = "remoto.svg"'), "adoption-logo", "logotipo"),
     "logo-not-png": (_replace("logotipo", 'logotipo = "falso.png"'), "adoption-logo", "logotipo"),
     "derived": (COMPLETE + "fase-1-inicio = 7\n", "adoption-unknown", "fase-1-inicio"),
+    "instrument-kind": (COMPLETE + 'instrumento-tipo = "decreto"\n', "adoption-type", "instrumento-tipo"),
     "calendar": (_replace("plazo-plan-meses", "plazo-plan-meses = 4"), "adoption-calendar", "plazo-plan-meses"),
     "toml-syntax": (COMPLETE + 'gobierno-nombre = "sin cerrar\n', "adoption-unreadable", None),
 }
