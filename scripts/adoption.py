@@ -581,6 +581,23 @@ def new_adoption(project: Project, slug: str) -> Path:
     return target
 
 
+def markdown_table(schema: Schema) -> str:
+    """The schema as the Markdown table README.md carries (a test keeps the two equal)."""
+    rows = ["| parámetro · parameter | significado | meaning | tipo · type | obligatorio · required | predeterminado · default |",
+            "| --- | --- | --- | --- | --- | --- |"]
+    for name, param in schema.parameters.items():
+        kind = param.type + (" (MM-DD)" if param.recurring else "")
+        if param.choices:
+            kind += ": " + ", ".join(f"`{c}`" for c in param.choices)
+        required = "calculado · computed" if param.derived else (
+            "sí · yes" if param.required else
+            ("si · if " + ", ".join(f"{k} = {v}" for k, v in param.when.items()) if param.when else "no"))
+        default = param.default_for("es")
+        shown = "" if default in (None, "") else f"`{_toml_value(default)}`"
+        rows.append(f"| `{name}` | {param.meaning['es']} | {param.meaning['en']} | {kind} | {required} | {shown} |")
+    return "\n".join(rows) + "\n"
+
+
 # ----------------------------------------------------------------------------------------------
 # Command line
 
@@ -590,10 +607,11 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     new.add_argument("slug", help="short ASCII name of the government, e.g. zapopan")
     check = sub.add_parser("check", help="validate parameter files")
     check.add_argument("files", nargs="+", type=Path, help="adopciones/SLUG/adopcion.toml ...")
+    sub.add_parser("table", help="print the parameters as the Markdown table of README.md")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Start or validate an adoption: `adopt new SLUG`, `adopt check FILE...`."""
+    """Start or validate an adoption: `adopt new SLUG`, `adopt check FILE...`, `adopt table`."""
     from scripts.catalogs import project_from
 
     project = project_from(args)
@@ -603,6 +621,9 @@ def run(args: argparse.Namespace) -> int:
               f"`python -m scripts adopt check {display_path(path, project.root)}`")
         return 0
     schema = load_schema(schema_path(project), project.root)
+    if args.action == "table":
+        print(markdown_table(schema), end="")
+        return 0
     tags = set(project.registry().tags)
     found: list[Diagnostic] = []
     for path in args.files:

@@ -312,3 +312,9 @@ def test_the_guide_table_is_generated_from_the_schema(built: dict[str, str]) -> 
     for name, param in SCHEMA.parameters.items():
         assert f'<span class="pre">{name}</span>' in built["model"], name
         assert param.meaning["en"] in built["model-en"].replace("&amp;", "&"), name
+
+
+def test_the_readme_table_is_the_generated_one() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- parametros:", 1)[1].split("-->", 1)[1].split("<!-- /parametros -->", 1)[0]
+    assert block.strip() == adoption.markdown_table(SCHEMA).strip(), "run `python -m scripts adopt table`"
