@@ -309,7 +309,8 @@ def _check_value(parameter: Parameter, value: Any, base: Path, tags: set[str]) -
         return "adoption-type", f"{parameter.name} = {value!r} is not one of its choices", \
             f"write one of: {', '.join(parameter.choices)}"
     if kind == "image":
-        why = check_logo(base / value)
+        inside = not Path(value).is_absolute() and ".." not in Path(value).parts
+        why = check_logo(base / value) if inside else "the logo must be a file in the adoption's own folder"
         if why:
             return "adoption-logo", f"{parameter.name} = {value!r}: {why}", \
                 "give a PNG or a plain SVG (no scripts, no links to other files) next to the parameter file"

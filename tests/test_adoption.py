@@ -131,6 +131,7 @@ BAD_CASES = {
     "logo-missing": (_replace("logotipo", 'logotipo = "no-existe.png"'), "adoption-logo", "logotipo"),
     "logo-script": (_replace("logotipo", 'logotipo = "script.svg"'), "adoption-logo", "logotipo"),
     "logo-remote": (_replace("logotipo", 'logotipo = "remoto.svg"'), "adoption-logo", "logotipo"),
+    "logo-outside": (_replace("logotipo", 'logotipo = "../escudo.svg"'), "adoption-logo", "logotipo"),
     "logo-not-png": (_replace("logotipo", 'logotipo = "falso.png"'), "adoption-logo", "logotipo"),
     "derived": (COMPLETE + "fase-1-inicio = 7\n", "adoption-unknown", "fase-1-inicio"),
     "instrument-kind": (COMPLETE + 'instrumento-tipo = "decreto"\n', "adoption-type", "instrumento-tipo"),
