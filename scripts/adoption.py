@@ -35,6 +35,7 @@ from scripts.project import Project
 SCHEMA_NAME = "_parametros.toml"  # in source/, next to the text whose blanks it declares
 ADOPTIONS_DIR = "adopciones"
 ADOPTION_FILE = "adopcion.toml"
+SOURCE_TAG = "es"  # the language every value must have; the others fall back to it
 TYPES = ("text", "date", "integer", "url", "email", "choice", "image", "languages")
 PARAM_ROLE = "param"
 BLANK_ROLE = "blank"
@@ -92,7 +93,7 @@ class Parameter:
     help: str = ""
     required: bool = False
     default: Any = None
-    choices: dict[str, dict[str, str]] = field(default_factory=dict)
+    choices: dict[str, dict[str, Any]] = field(default_factory=dict)  # value -> {es, en[, when]}
     recurring: bool = False
     when: dict[str, str] = field(default_factory=dict)
     minimum: int | None = None
@@ -318,7 +319,7 @@ def _check_value(parameter: Parameter, value: Any, base: Path, tags: set[str]) -
 
 
 def _effective(schema: Schema, values: dict[str, Any]) -> dict[str, Any]:
-    return {name: values.get(name, p.default_for("es")) for name, p in schema.parameters.items()}
+    return {name: values.get(name, p.default_for(SOURCE_TAG)) for name, p in schema.parameters.items()}
 
 
 def check_adoption(path: Path, schema: Schema, tags: set[str], root: Path | None = None) -> list[Diagnostic]:
@@ -328,71 +329,90 @@ def check_adoption(path: Path, schema: Schema, tags: set[str], root: Path | None
         adoption = read_adoption(path, root)
     except PipelineError as exc:
         return exc.diagnostics
-    found: list[Diagnostic] = []
-    source = next(iter(sorted(tags & {"es"})), "es")
-    effective = _effective(schema, {k: (v.get(source) if isinstance(v, dict) else v)
+    effective = _effective(schema, {k: (v.get(SOURCE_TAG) if isinstance(v, dict) else v)
                                     for k, v in adoption.values.items()})
-    for name, value in adoption.values.items():
-        line = adoption.lines.get(name, 0)
-        if name not in schema:
-            close = [p for p in schema.parameters if p.replace("-", "") == name.replace("-", "").replace("_", "")]
-            found.append(Diagnostic(shown, line, "adoption-unknown", f"{name!r} is not an adoption parameter",
-                                    f"did you mean {close[0]!r}?" if close else
-                                    "remove it, or see the parameters in source/_parametros.toml"))
-            continue
-        parameter = schema[name]
-        if parameter.derived:
-            found.append(Diagnostic(shown, line, "adoption-unknown", f"{name} is computed from the deadlines",
-                                    f"remove it; change {', '.join(p for p in schema.parameters if p.startswith('plazo-'))} instead"))
-            continue
-        per_language = value if isinstance(value, dict) else {source: value}
-        if isinstance(value, dict) and parameter.type not in ("text",):
-            found.append(Diagnostic(shown, line, "adoption-type",
-                                    f"{name} is a {parameter.type}: it has one value for every language",
-                                    f"write {name} = ... without .{next(iter(value), 'en')}"))
-            continue
-        for tag, item in per_language.items():
-            item_line = adoption.lines.get(f"{name}.{tag}", line)
-            if tag not in tags:
-                found.append(Diagnostic(shown, item_line, "adoption-override",
-                                        f"{name}.{tag}: {tag!r} is not a language of locale/languages.toml",
-                                        f"use one of {', '.join(sorted(tags))}"))
-                continue
-            if item in ("", []) and parameter.type != "languages":
-                continue  # reported below as missing when it is required
-            problem = _check_value(parameter, item, path.parent, tags)
-            if problem:
-                found.append(Diagnostic(shown, item_line, *problem))
-        if isinstance(value, dict) and source not in value:
-            found.append(Diagnostic(shown, line, "adoption-missing", f"{name} has no Spanish value ({name}.es)",
-                                    f'add {name}.es = "..." : the other languages fall back to it'))
-    for name, parameter in schema.parameters.items():
-        needed = parameter.required or (parameter.when and all(
-            effective.get(other) == wanted for other, wanted in parameter.when.items()))
-        value = adoption.values.get(name)
-        if isinstance(value, dict):
-            value = value.get(source)
-        if needed and value in (None, "") and parameter.default_for(source) in (None, ""):
-            found.append(Diagnostic(shown, adoption.lines.get(name, 0), "adoption-missing",
-                                    f"{name} ({parameter.meaning['es']}) is required and has no value",
-                                    f'write {name} = "..." ({parameter.help or parameter.meaning["es"]})'))
-    for name, parameter in schema.parameters.items():
-        value = effective.get(name)
-        option = parameter.choices.get(value, {}) if isinstance(value, str) else {}
-        for other, wanted in dict(option.get("when", {})).items():
-            if effective.get(other) != wanted:
-                found.append(Diagnostic(shown, adoption.lines.get(name, 0), "adoption-type",
-                                        f"{name} = {value!r} is only for {other} = {wanted!r}",
-                                        f"choose another {name}, or set {other} = {wanted!r}"))
+    found = [Diagnostic(shown, *problem) for problem in (
+        *_entry_problems(schema, adoption, tags), *_missing(schema, adoption, effective),
+        *_choice_rules(schema, adoption, effective))]
     if not found:
         found += _check_calendar(schema, adoption, shown)
     return sorted(found, key=lambda d: (d.line, d.code))
 
 
+Problem = tuple[int, str, str, str]  # line, code, what, how
+
+
+def _entry_problems(schema: Schema, adoption: Adoption, tags: set[str]) -> list[Problem]:
+    """What is wrong with each entry the file has: unknown, computed, mistyped, bad language."""
+    found: list[Problem] = []
+    for name, value in adoption.values.items():
+        line = adoption.lines.get(name, 0)
+        if name not in schema:
+            close = [p for p in schema.parameters if p.replace("-", "") == name.replace("-", "").replace("_", "")]
+            found.append((line, "adoption-unknown", f"{name!r} is not an adoption parameter",
+                          f"did you mean {close[0]!r}?" if close else
+                          "remove it, or see the parameters in source/_parametros.toml"))
+            continue
+        parameter = schema[name]
+        if parameter.derived:
+            deadlines = ", ".join(p for p in schema.parameters if p.startswith("plazo-"))
+            found.append((line, "adoption-unknown", f"{name} is computed from the deadlines",
+                          f"remove it; change {deadlines} instead"))
+            continue
+        if isinstance(value, dict) and parameter.type != "text":
+            found.append((line, "adoption-type", f"{name} is a {parameter.type}: it has one value for every language",
+                          f"write {name} = ... without .{next(iter(value), 'en')}"))
+            continue
+        per_language = value if isinstance(value, dict) else {SOURCE_TAG: value}
+        for tag, item in per_language.items():
+            item_line = adoption.lines.get(f"{name}.{tag}", line)
+            if tag not in tags:
+                found.append((item_line, "adoption-override",
+                              f"{name}.{tag}: {tag!r} is not a language of locale/languages.toml",
+                              f"use one of {', '.join(sorted(tags))}"))
+            elif item not in ("", []) or parameter.type == "languages":  # empty: reported as missing
+                problem = _check_value(parameter, item, adoption.path.parent, tags)
+                if problem:
+                    found.append((item_line, *problem))
+        if isinstance(value, dict) and SOURCE_TAG not in value:
+            found.append((line, "adoption-missing", f"{name} has no Spanish value ({name}.es)",
+                          f'add {name}.es = "..." : the other languages fall back to it'))
+    return found
+
+
+def _missing(schema: Schema, adoption: Adoption, effective: dict[str, Any]) -> list[Problem]:
+    found: list[Problem] = []
+    for name, parameter in schema.parameters.items():
+        needed = parameter.required or (parameter.when and all(
+            effective.get(other) == wanted for other, wanted in parameter.when.items()))
+        value = adoption.values.get(name)
+        if isinstance(value, dict):
+            value = value.get(SOURCE_TAG)
+        if needed and value in (None, "") and parameter.default_for(SOURCE_TAG) in (None, ""):
+            found.append((adoption.lines.get(name, 0), "adoption-missing",
+                          f"{name} ({parameter.meaning['es']}) is required and has no value",
+                          f'write {name} = "..." ({parameter.help or parameter.meaning["es"]})'))
+    return found
+
+
+def _choice_rules(schema: Schema, adoption: Adoption, effective: dict[str, Any]) -> list[Problem]:
+    """Options valid only with another parameter's value (a reglamento is municipal)."""
+    found: list[Problem] = []
+    for name, parameter in schema.parameters.items():
+        value = effective.get(name)
+        option: dict[str, Any] = parameter.choices.get(value, {}) if isinstance(value, str) else {}
+        requires: dict[str, str] = option.get("when") or {}
+        for other, wanted in requires.items():
+            if effective.get(other) != wanted:
+                found.append((adoption.lines.get(name, 0), "adoption-type",
+                              f"{name} = {value!r} is only for {other} = {wanted!r}",
+                              f"choose another {name}, or set {other} = {wanted!r}"))
+    return found
+
+
 def plan_months_needed(liaison_days: int, inventory_days: int) -> int:
     """Months before a first plan can be published: liaisons, then inventories, then consultation."""
-    days = liaison_days + inventory_days + PLAN_CONSULTATION_DAYS
-    return -(-days // BUSINESS_DAYS_PER_MONTH)
+    return _months(liaison_days + inventory_days + PLAN_CONSULTATION_DAYS)
 
 
 def _check_calendar(schema: Schema, adoption: Adoption, shown: str) -> list[Diagnostic]:
