@@ -571,7 +571,9 @@ def new_adoption_text(schema: Schema, slug: str) -> str:
         if parameter.help:
             out.append(f"# {parameter.help}")
         if parameter.choices:
-            out.append("# Opciones: " + ", ".join(parameter.choices) + ".")
+            options = [value + "".join(f" (solo si {k} = {v})" for k, v in dict(text.get("when") or {}).items())
+                       for value, text in parameter.choices.items()]
+            out.append("# Opciones: " + ", ".join(options) + ".")
         status = "Obligatorio." if parameter.required else (
             "Obligatorio si " + ", ".join(f"{k} = {v}" for k, v in parameter.when.items()) + "."
             if parameter.when else "Opcional.")
