@@ -293,6 +293,9 @@ def _check_value(parameter: Parameter, value: Any, base: Path, tags: set[str]) -
         if unknown:
             return "adoption-type", f"{parameter.name}: {unknown[0]!r} is not in locale/languages.toml", \
                 f"use tags of the registry: {', '.join(sorted(tags))}"
+        if SOURCE_TAG not in value:
+            return "adoption-type", f"{parameter.name} lacks {SOURCE_TAG!r}, the language the policy is adopted in", \
+                f'add it: {parameter.name} = ["{SOURCE_TAG}", ...]'
         return None
     if not isinstance(value, str):
         return "adoption-type", f"{parameter.name} must be text in quotes, not {value!r}", \

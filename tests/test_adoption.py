@@ -126,6 +126,7 @@ BAD_CASES = {
                   "informe-anual-fecha"),
     "http-url": (_replace("portal-url", 'portal-url = "http://datos.example.mx"'), "adoption-type", "portal-url"),
     "bad-choice": (_replace("licencia-datos", 'licencia-datos = "cc-by-sa"'), "adoption-type", "licencia-datos"),
+    "no-spanish": (_replace("idiomas", 'idiomas = ["en"]'), "adoption-type", "idiomas"),
     "bad-language": (_replace("idiomas", 'idiomas = ["es", "nah"]'), "adoption-type", "idiomas"),
     "override-language": (COMPLETE + 'dependencia-coordinadora.xx = "X"\n', None, None),
     "logo-missing": (_replace("logotipo", 'logotipo = "no-existe.png"'), "adoption-logo", "logotipo"),
