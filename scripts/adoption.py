@@ -632,7 +632,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     new = sub.add_parser("new", help="write adopciones/SLUG/adopcion.toml from the schema")
     new.add_argument("slug", help="short ASCII name of the government, e.g. zapopan")
     check = sub.add_parser("check", help="validate parameter files")
-    check.add_argument("files", nargs="+", type=Path, help="adopciones/SLUG/adopcion.toml ...")
+    check.add_argument("files", nargs="*", type=Path,
+                       help="adopciones/SLUG/adopcion.toml or adopciones/SLUG (default: every adoption)")
     sub.add_parser("table", help="print the parameters as the Markdown table of README.md")
 
 
@@ -651,13 +652,14 @@ def run(args: argparse.Namespace) -> int:
         print(markdown_table(schema), end="")
         return 0
     tags = set(project.registry().tags)
+    files = [path / ADOPTION_FILE if path.is_dir() else path for path in args.files] or \
+        sorted((project.root / ADOPTIONS_DIR).glob(f"*/{ADOPTION_FILE}"))
     found: list[Diagnostic] = []
-    for path in args.files:
-        target = path / ADOPTION_FILE if path.is_dir() else path
-        found += check_adoption(target, schema, tags, project.root)
+    for path in files:
+        found += check_adoption(path, schema, tags, project.root)
     for diagnostic in found:
         print(diagnostic, file=sys.stderr)
-    print(f"{len(args.files)} file(s), {len(found)} error(s)")
+    print(f"{len(files)} file(s), {len(found)} error(s)")
     return 1 if found else 0
 
 

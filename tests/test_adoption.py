@@ -87,6 +87,8 @@ def test_adopt_new_writes_every_parameter_and_check_names_each_empty_required_on
         assert (f"\n{name} = " in text) != param.derived, name
     assert main(["--root", str(root), "adopt", "new", "san-isidro"]) == 1  # never overwrites
     capsys.readouterr()
+    assert main(["--root", str(root), "adopt", "check"]) == 1  # every adoption by default
+    assert "1 file(s)" in capsys.readouterr().out
     assert main(["--root", str(root), "adopt", "check", str(written)]) == 1
     err = capsys.readouterr().err
     lines = text.splitlines()
