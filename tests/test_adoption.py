@@ -223,7 +223,7 @@ La {param}`dependencia-coordinadora` de {param}`gobierno-nombre` publica el info
 | Título | {blank}`título del conjunto de datos` |
 
 :::{variante} gobierno-tipo municipio
-TEXTO-MUNICIPAL del Ayuntamiento de {param}`gobierno-nombre`.
+TEXTO-MUNICIPAL del Ayuntamiento de {param}`gobierno-nombre`, sesión del {param}`sesion-fecha`.
 :::
 
 :::{variante} gobierno-tipo estado
@@ -305,9 +305,18 @@ def test_a_hostile_value_is_published_as_text(built: dict[str, str]) -> None:
     assert r"\DUrole{policy-blank}{título del conjunto de datos}" in latex
 
 
+def test_a_state_adoption_builds_without_the_municipal_values(tmp_path: Path) -> None:
+    root = _sphinx_project(tmp_path)
+    state = re.sub(r"^sesion-(tipo|fecha) = .*\n", "", COMPLETE, flags=re.MULTILINE)
+    state = state.replace('gobierno-tipo = "municipio"', 'gobierno-tipo = "estado"').replace('"cc0-1.0"', '"cc-by-4.0"')
+    (root / "estado.toml").write_text(state, encoding="utf-8")
+    html = _build(root, "html", "estado", "-D", f"policy_adoption={root / 'estado.toml'}")  # -W: no warning
+    assert "TEXTO-ESTATAL del Estado de Estado Ficticio" in html and "TEXTO-MUNICIPAL" not in html
+
+
 def test_gettext_extracts_every_variant_and_no_value(built: dict[str, str]) -> None:
     pot = built["pot"]
-    assert "TEXTO-MUNICIPAL del Ayuntamiento de {param}`gobierno-nombre`." in pot
+    assert "TEXTO-MUNICIPAL del Ayuntamiento de {param}`gobierno-nombre`, sesión del {param}`sesion-fecha`." in pot
     assert "TEXTO-ESTATAL del Estado de {param}`estado-nombre`." in pot
     assert "San Isidro" not in pot and "Tipo de gobierno" not in pot
 

@@ -214,7 +214,7 @@ class parameters_table_placeholder(nodes.General, nodes.Element):  # noqa: N801
 class ResolveParameters(SphinxPostTransform):
     """Labelled blanks in the model; the adoption's values, as plain text, in an adoption."""
 
-    default_priority = 5  # before Sphinx resolves `only` nodes and references
+    default_priority = 60  # after OnlyNodeTransform (50): only the variants kept need values
 
     def run(self, **kwargs: Any) -> None:
         schema, chosen = _state(self.app)
