@@ -47,6 +47,13 @@ def test_no_bracket_placeholder_is_left_as_free_text_in_the_sources() -> None:
     assert left == []
 
 
+def test_no_bracket_placeholder_is_left_in_the_translations() -> None:
+    left = [(path.name, m.group(0)) for path in sorted((REPO / "locale").glob("*/LC_MESSAGES/*.po"))
+            for m in BRACKET_RE.finditer(_without_fences(path.read_text(encoding="utf-8").split("\nmsgid", 1)[-1]))
+            if "msgid" not in m.group(0)]
+    assert left == []
+
+
 def test_every_placeholder_is_declared_and_every_parameter_is_used() -> None:
     text = "\n".join(path.read_text(encoding="utf-8") for path in SOURCES)
     used = set(re.findall(r"\{param\}`([^`]+)`", text))
