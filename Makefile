@@ -34,7 +34,7 @@ SYSDEPS := $(PYTHON) scripts/system_deps.py
 
 .DEFAULT_GOAL := all
 .PHONY: all help test test-fresh system venv html epub latexpdf pdf gettext update-po status check wrap \
-        preview worksheet release release-gather bench clean distclean lint lock
+        preview worksheet adopt-new adopt-check release release-gather bench clean distclean lint lock
 
 help: ## list every target
 	@echo "Usage: make [target] [EDITION=tag] [FORMATS=html,epub,pdf] [JOBS=n] [SPHINXOPTS=...]"
@@ -108,6 +108,15 @@ preview: $(STAMP) ## draft HTML of one language including fuzzy entries (EDITION
 worksheet: $(STAMP) ## bilingual worksheet (.xlsx, .ods, .docx) of what remains to translate (EDITION=tag)
 	@$(SYSDEPS) worksheet
 	@$(CLI) worksheet export $(EDITION)
+
+# ---- governments that adopt the policy -------------------------------------------------------
+adopt-new: $(STAMP) ## start an adoption: adopciones/NOMBRE/adopcion.toml (NOMBRE=slug)
+	@$(SYSDEPS) adopt-new
+	@$(CLI) adopt new $(NOMBRE)
+
+adopt-check: $(STAMP) ## check adoption files (ADOPCION=file; default: every adopciones/*/adopcion.toml)
+	@$(SYSDEPS) adopt-check
+	@$(CLI) adopt check $(ADOPCION)
 
 # ---- maintainers -----------------------------------------------------------------------------
 release: $(STAMP) ## build a tagged, reproducible release into dist/ (EDITION=tag: that language only)

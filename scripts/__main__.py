@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "scripts.preview",
     "scripts.add_language",
     "scripts.worksheet",
+    "scripts.adoption",
 )
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from scripts import pofile, terminology
+from scripts.adoption import PLACEHOLDER_CODES, PLACEHOLDER_ROLES, check_placeholders
 from scripts.atomic import write_atomic
 from scripts.catalogs import (
     INTERFACE_DOMAIN,
@@ -70,6 +71,7 @@ CODES = {
     "catalog-missing": "a document has no catalog in a registered language",
     "catalog-stale": "a catalog's msgids differ from the current source",
     "catalog-orphan": "a catalog whose document no longer exists (warning)",
+    **PLACEHOLDER_CODES,
 }
 
 _ROLE_RE = re.compile(r"\{([A-Za-z][\w.+:-]*)\}(`+)(.+?)(?<!`)\2(?!`)", re.DOTALL)
@@ -109,8 +111,8 @@ def _roles(text: str) -> tuple[Counter[tuple[str, str]], str]:
     found: Counter[tuple[str, str]] = Counter()
     for match in _ROLE_RE.finditer(text):
         name, content = match.group(1), match.group(3).strip()
-        if name in ("raw", "eval-rst"):
-            continue  # unsafe-directive reports these
+        if name in ("raw", "eval-rst", *PLACEHOLDER_ROLES):
+            continue  # unsafe-directive reports these; param-* the adoption parameters
         if name in _LINK_ROLES:
             target = content
             if content.endswith(">") and "<" in content:
@@ -301,6 +303,7 @@ def _check_relative(entry: Entry, text: str, msgid: str, line: int, report: _Rep
                  "e.g. {term}`open data <datos abiertos>`")
     else:
         source_rest, rest = msgid, text
+    check_placeholders(msgid, text, line, report)
     if "`" in both:
         _differs(report, line, "myst-code", "inline code differs", _code_spans(source_rest), _code_spans(rest),
                  "copy every `code` span of the source unchanged")

@@ -124,6 +124,8 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "wrap": ("venv", "catalogs"),
     "preview": ("venv", "catalogs"),
     "worksheet": ("venv", "catalogs"),
+    "adopt-new": ("venv",),
+    "adopt-check": ("venv",),
     "lint": ("venv",),
     "release": ("venv", "catalogs", "build"),
     "release-gather": ("venv", "catalogs", "build"),

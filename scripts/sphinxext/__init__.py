@@ -22,6 +22,7 @@ from scripts.sphinxext import (
     longlines,
     metadata,
     problems,
+    parameters,
     progress,
     progress_chart,
     sanitize,
@@ -32,7 +33,8 @@ from scripts.sphinxext import (
 
 HERE = Path(__file__).resolve().parent
 SUBMODULES = (editions, interface, images, progress, search, site_context, problems, sanitize, interface_safety,
-              translations_js, csp, audit, catalog_gate, longlines, metadata, draft, progress_chart)
+              translations_js, csp, audit, catalog_gate, longlines, metadata, draft, progress_chart,
+              parameters)
 
 
 def add_theme_files(app: Sphinx, config: Config) -> None:
