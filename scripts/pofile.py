@@ -10,11 +10,13 @@ entries first and obsolete ones last.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from scripts.diagnostics import Diagnostic, PipelineError, display_path
 from scripts.linebreak import POSSIBLE, PROHIBITED, UNDEFINED, is_plain, text_width, width_breaks
 
 PAGE_WIDTH = 79
@@ -102,6 +104,21 @@ class Catalog:
     def active(self) -> list[Entry]:
         return [e for e in self.entries if not e.obsolete]
 
+    @property
+    def nplurals(self) -> int | None:
+        """The number of plural forms the catalog's own Plural-Forms declares (None: no header)."""
+        plural_forms = self.header_fields().get("Plural-Forms")
+        return nplurals(plural_forms) if plural_forms else None
+
+
+_NPLURALS_RE = re.compile(r"nplurals\s*=\s*(\d+)")
+
+
+def nplurals(plural_forms: str) -> int:
+    """nplurals of a Plural-Forms value; 2 (gettext's default, Germanic) when it says none."""
+    match = _NPLURALS_RE.search(plural_forms)
+    return int(match.group(1)) if match else 2
+
 
 def parse_header(text: str) -> dict[str, str]:
     fields: dict[str, str] = {}
@@ -174,18 +191,73 @@ def _string(text: str, lineno: int) -> str:
     return unescape(body, lineno)
 
 
+_CHARSET_RE = re.compile(rb"charset\s*=\s*([A-Za-z0-9_.:-]+)")
+_UTF8_NAMES = frozenset({"utf-8", "utf8"})
+
+
+def declared_charset(raw: bytes) -> str | None:
+    """The charset the header's Content-Type declares (as written), or None.
+
+    Read from the bytes: every charset gettext supports is ASCII-compatible in the header.
+    """
+    head = raw[:8192]
+    at = head.find(b"Content-Type:")
+    if at < 0:
+        return None
+    match = _CHARSET_RE.search(head, at, at + 200)
+    return match.group(1).decode("ascii") if match else None
+
+
+def is_utf8(charset: str | None) -> bool:
+    return charset is not None and charset.lower().replace("_", "-") in _UTF8_NAMES
+
+
 def decode(raw: bytes) -> str:
-    """The text of a catalog file; PoSyntaxError(po-encoding) if it is not clean UTF-8."""
+    """The text of a catalog file in the charset its header declares, as gettext reads it.
+
+    UTF-8 when the header declares it (or declares nothing, or the placeholder CHARSET); any
+    other charset that Python knows (ISO-8859-1, CP1252, KOI8-R, EUC-JP...) is decoded with it.
+    PoSyntaxError(po-encoding) for a byte-order mark, an unknown charset or invalid bytes. This
+    project still wants UTF-8 for its own catalogs: that is `check`'s warning (see
+    `declared_charset` and `to_utf8`), not a refusal to read.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         raise PoSyntaxError(1, "the file starts with a byte-order mark",
                             "save as UTF-8 without BOM (Poedit and Weblate do)", "po-encoding")
+    charset = declared_charset(raw)
+    encoding = "utf-8"
+    if charset is not None and not is_utf8(charset) and charset.upper() != "CHARSET":
+        try:
+            encoding = codecs.lookup(charset).name
+        except LookupError:
+            raise PoSyntaxError(_header_line(raw), f"unknown charset {charset!r} in the header",
+                                "declare charset=UTF-8 and save the file as UTF-8", "po-encoding") from None
     try:
-        return raw.decode("utf-8")
+        return raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise PoSyntaxError(line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+        raise PoSyntaxError(line, f"not valid {charset if encoding != 'utf-8' else 'UTF-8'} "
+                                  f"(byte 0x{raw[exc.start]:02x})",
                             "save the file as UTF-8 (Poedit: File > Save; editors: 'encoding UTF-8')",
                             "po-encoding") from None
+
+
+def _header_line(raw: bytes) -> int:
+    at = raw.find(b"Content-Type:")
+    return raw[:at].count(b"\n") + 1 if at >= 0 else 1
+
+
+def to_utf8(raw: bytes) -> str:
+    """The catalog re-encoded as UTF-8 with its header saying so (what `check --fix` writes)."""
+    catalog = parse(decode(raw))
+    if catalog.header is not None:
+        fields = catalog.header_fields()
+        content_type = fields.get("Content-Type", "text/plain; charset=UTF-8")
+        content_type = re.sub(r"charset\s*=\s*[\w.:-]+", "charset=UTF-8", content_type)
+        if "charset=" not in content_type:
+            content_type += "; charset=UTF-8"
+        catalog.header.msgstr = set_header_field(catalog.header.msgstr, "Content-Type", content_type)
+    return dumps(catalog)
 
 
 class _Builder:
@@ -420,6 +492,25 @@ def parse(text: str) -> Catalog:
 
 def read(path: Path) -> Catalog:
     return parse(decode(path.read_bytes()))
+
+
+def syntax_diagnostic(exc: PoSyntaxError, path: Path | str, root: Path | None = None,
+                      hint: str | None = None) -> Diagnostic:
+    """The one translation of a reading error into `path:line: [po-syntax|po-encoding] ...`."""
+    return Diagnostic(display_path(path, root), exc.line, exc.code, exc.message,
+                      exc.hint if hint is None else hint)
+
+
+def read_checked(path: Path, root: Path | None = None) -> Catalog:
+    """The catalog at `path`, or PipelineError pointing at the line gettext would refuse.
+
+    Every module that reads a catalog should come through here (or `read` + `syntax_diagnostic`)
+    so that a broken file is reported the same way everywhere.
+    """
+    try:
+        return read(path)
+    except PoSyntaxError as exc:
+        raise PipelineError(syntax_diagnostic(exc, path, root)) from None
 
 
 # ----------------------------------------------------------------------------------------------
