@@ -18,17 +18,10 @@ from pathlib import Path
 
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
 from scripts.linebreak import POSSIBLE, PROHIBITED, UNDEFINED, is_plain, text_width, width_breaks
+from scripts.po_formats import FORMAT_NAMES, directive_mask
 
 PAGE_WIDTH = 79
 
-# The format flags GNU gettext 0.21 knows, in the order msgcat writes them; others are kept
-# after them (msgcat would drop them; we never drop what a person wrote).
-FORMAT_NAMES = (
-    "c", "objc", "python", "python-brace", "java", "java-printf", "csharp", "javascript", "scheme",
-    "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua", "object-pascal", "smalltalk", "qt",
-    "qt-plural", "kde", "kde-kuit", "boost", "tcl", "perl", "perl-brace", "php", "gcc-internal",
-    "gfc-internal", "ycp",
-)
 _FORMAT_RANK = {name: rank for rank, name in enumerate(FORMAT_NAMES)}
 
 
@@ -521,38 +514,43 @@ _WRITE_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "
 _NEEDS_ESCAPE = re.compile(r'[\a\b\f\n\r\t\v\\"]')
 
 
-def _escape(raw: str) -> tuple[str, list[int] | None]:
-    """The quoted form of `raw` and, if it has escapes, the break overrides for it."""
-    if not _NEEDS_ESCAPE.search(raw):
+def _escape(raw: str, protected: list[bool] | None = None) -> tuple[str, list[int] | None]:
+    """The quoted form of `raw` and, if it has escapes or format directives, its break overrides.
+
+    `protected[i]` True: no break before raw[i] (inside a format directive, as write-po.c).
+    """
+    if not _NEEDS_ESCAPE.search(raw) and (protected is None or True not in protected):
         return raw, None
     out: list[str] = []
     overrides: list[int] = []
-    for ch in raw:
+    for index, ch in enumerate(raw):
+        brk = PROHIBITED if protected is not None and protected[index] else UNDEFINED
         letter = _WRITE_ESCAPES.get(ch)
         if letter is None:
             out.append(ch)
-            overrides.append(UNDEFINED)
+            overrides.append(brk)
         else:
             out.append("\\" + letter)
-            overrides += (UNDEFINED, PROHIBITED)  # never break inside an escape sequence
+            overrides += (brk, PROHIBITED)  # never break inside an escape sequence
     if raw.endswith("\n"):
         overrides[-2] = PROHIBITED  # nor just before the final \n
     return "".join(out), overrides
 
 
-def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool) -> None:
+def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool, formats: tuple[str, ...] = ()) -> None:
     """Append the lines of `name "value"` exactly as gettext's write-po.c wraps them."""
     if len(value) + len(prefix) + len(name) + 3 <= PAGE_WIDTH and is_plain(value) and '"' not in value \
             and "\\" not in value:
         out.append(f'{prefix}{name} "{value}"')  # short and plain: one line, nothing to decide
         return
-    out.extend(_wrapped(prefix, name, value, wrap))
+    out.extend(_wrapped(prefix, name, value, wrap, formats))
 
 
 @lru_cache(maxsize=32768)
-def _wrapped(prefix: str, name: str, value: str, wrap: bool) -> tuple[str, ...]:
+def _wrapped(prefix: str, name: str, value: str, wrap: bool, formats: tuple[str, ...] = ()) -> tuple[str, ...]:
     # The same msgid is written once per language: remember its lines.
     out: list[str] = []
+    mask = directive_mask(formats, value, name.startswith("msgstr")) if formats else None
     after_break = len(prefix) + 1
     width = (PAGE_WIDTH if wrap else 1 << 30) - 1 - after_break
     first_line = True
@@ -561,7 +559,7 @@ def _wrapped(prefix: str, name: str, value: str, wrap: bool) -> tuple[str, ...]:
     while True:
         newline = value.find("\n", pos)
         end = size if newline < 0 else newline + 1
-        portion, overrides = _escape(value[pos:end])
+        portion, overrides = _escape(value[pos:end], mask[pos:end] if mask is not None else None)
         more = end < size
         start = len(prefix) + len(name) + 2 - after_break if first_line else 0
         breaks: list[int] | None = None
@@ -660,23 +658,24 @@ def _write_entry(out: list[str], entry: Entry) -> None:
     if flags:
         out.append("#, " + ", ".join(flags))
     wrap = "no-wrap" not in flags
+    formats = tuple(f for f in entry.flags if f.endswith("-format"))
     prefix = "#~ " if entry.obsolete else ""
     previous_prefix = "#~| " if entry.obsolete else "#| "
     if entry.previous_msgctxt is not None:
-        _wrap(out, previous_prefix, "msgctxt", entry.previous_msgctxt, wrap)
+        _wrap(out, previous_prefix, "msgctxt", entry.previous_msgctxt, wrap, formats)
     if entry.previous_msgid is not None:
-        _wrap(out, previous_prefix, "msgid", entry.previous_msgid, wrap)
+        _wrap(out, previous_prefix, "msgid", entry.previous_msgid, wrap, formats)
     if entry.previous_msgid_plural is not None:
-        _wrap(out, previous_prefix, "msgid_plural", entry.previous_msgid_plural, wrap)
+        _wrap(out, previous_prefix, "msgid_plural", entry.previous_msgid_plural, wrap, formats)
     if entry.msgctxt is not None:
-        _wrap(out, prefix, "msgctxt", entry.msgctxt, wrap)
-    _wrap(out, prefix, "msgid", entry.msgid, wrap)
+        _wrap(out, prefix, "msgctxt", entry.msgctxt, wrap, formats)
+    _wrap(out, prefix, "msgid", entry.msgid, wrap, formats)
     if entry.msgid_plural is not None:
-        _wrap(out, prefix, "msgid_plural", entry.msgid_plural, wrap)
+        _wrap(out, prefix, "msgid_plural", entry.msgid_plural, wrap, formats)
         for index, text in enumerate(entry.msgstr_plural):
-            _wrap(out, prefix, f"msgstr[{index}]", text, wrap)
+            _wrap(out, prefix, f"msgstr[{index}]", text, wrap, formats)
     else:
-        _wrap(out, prefix, "msgstr", entry.msgstr, wrap)
+        _wrap(out, prefix, "msgstr", entry.msgstr, wrap, formats)
 
 
 def dumps(catalog: Catalog) -> str:
