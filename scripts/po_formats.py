@@ -186,10 +186,117 @@ def python_spans(s: str, translated: bool = False) -> Spans:
     return spans
 
 
+def _printf(s: str, *, flags: str = "", conversions: str, percent_direct: bool = False,
+            numbered: str = "", star: str = "", sizes: tuple[str, ...] = (), quote: bool = False,
+            precision_digit: bool = False, exclusive: bool = False, fold_case: bool = False,
+            max_flags: int = 1 << 30) -> Spans:
+    """The printf-like parsers of gettext (awk, tcl, elisp, librep, php, lua, pascal...).
+
+    numbered: "strict" (`N$`, N=0 an error), "lenient" (`N$` only if N>0), "pascal" (`N:`);
+    star: "numbered" (`*` or `*N$`), "simple" (`*`); exclusive: numbered and unnumbered
+    arguments may not mix; percent_direct: `%%` only right after the `%`.
+    """
+    spans: Spans = []
+    seen_numbered = seen_unnumbered = False
+
+    def mix(is_numbered: bool) -> bool:
+        """Record an argument; False if it mixes numbered and unnumbered (an error)."""
+        nonlocal seen_numbered, seen_unnumbered
+        if not exclusive:
+            return True
+        if (is_numbered and seen_unnumbered) or (not is_numbered and seen_numbered):
+            return False
+        seen_numbered |= is_numbered
+        seen_unnumbered |= not is_numbered
+        return True
+
+    i, n = 0, len(s)
+    while i < n:
+        if s[i] != "%":
+            i += 1
+            continue
+        start = i
+        i += 1
+        if percent_direct and _at(s, i) == "%":
+            spans.append((start, i))
+            i += 1
+            continue
+        number: int | None = None
+        if numbered in ("strict", "lenient"):
+            j = _digits(s, i)
+            if j > i and _at(s, j) == "$":
+                number = int(s[i:j])
+                if number == 0 and numbered == "strict":
+                    return spans
+                if number > 0:
+                    i = j + 1
+                else:
+                    number = None
+        elif numbered == "pascal":
+            j = _digits(s, i)
+            if _at(s, j) == ":":
+                number, i = 0, j + 1
+            elif _at(s, i) == "*" and _at(s, i + 1) == ":":
+                i += 2
+        taken = 0
+        while _at(s, i) and _at(s, i) in flags and taken < max_flags:
+            taken += 1
+            if quote and s[i] == "'":
+                i += 1
+                if i >= n:
+                    return spans
+            i += 1
+        for part in ("width", "precision"):
+            if part == "precision":
+                if _at(s, i) != ".":
+                    break
+                i += 1
+            if star and _at(s, i) == "*":
+                i += 1
+                arg = None
+                if star == "numbered":
+                    i, arg = _numbered(s, i)
+                    if arg == 0:
+                        return spans
+                if not mix(bool(arg)):
+                    return spans
+            elif "0" <= _at(s, i) <= "9" and _at(s, i):
+                i = _digits(s, i)
+            elif part == "precision" and precision_digit:
+                return spans
+        for size in sizes:
+            if s.startswith(size, i):
+                i += len(size)
+                break
+        conversion = _at(s, i)
+        if fold_case:
+            conversion = conversion.lower()
+        if not conversion or conversion not in conversions:
+            return spans
+        if conversion != "%" and not mix(number is not None):
+            return spans
+        spans.append((start, i))
+        i += 1
+    return spans
+
+
 PARSERS: dict[str, Callable[[str, bool], Spans]] = {
     "c": c_spans,
     "objc": lambda s, translated: c_spans(s, translated, objc=True),
     "python": python_spans,
+    "awk": lambda s, _t: _printf(s, flags=" +-#0", conversions="%csdiuoxXeEfgG", numbered="strict",
+                                 star="numbered", exclusive=True),
+    "tcl": lambda s, _t: _printf(s, flags=" +-#0", conversions="csdiuoxXeEfgG", percent_direct=True,
+                                 numbered="strict", star="simple", sizes=("h", "l"), exclusive=True),
+    "elisp": lambda s, _t: _printf(s, flags=" +-#0", conversions="%cdixXoeEfgGsS", numbered="lenient",
+                                   star="simple"),
+    "librep": lambda s, _t: _printf(s, flags="-^0+ ", conversions="%cdxXosS", numbered="lenient"),
+    "php": lambda s, _t: _printf(s, flags="0- '", quote=True, conversions="bduoxXefcs", percent_direct=True,
+                                 numbered="strict", sizes=("l",), precision_digit=True),
+    "lua": lambda s, _t: _printf(s, conversions="cdiouXxaAEefgGsq", percent_direct=True),
+    "object-pascal": lambda s, _t: _printf(s, flags="-", conversions="duxefgnmsp", percent_direct=True,
+                                           numbered="pascal", star="simple", precision_digit=True,
+                                           fold_case=True, max_flags=1),
 }
 
 
