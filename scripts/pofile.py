@@ -563,13 +563,31 @@ def _wrapped(prefix: str, name: str, value: str, wrap: bool, formats: tuple[str,
         more = end < size
         start = len(prefix) + len(name) + 2 - after_break if first_line else 0
         breaks: list[int] | None = None
-        if start + text_width(portion) > width:
-            breaks = width_breaks(portion, width, start, overrides)
-        if first_line and portion and (more or start > width or (breaks and POSSIBLE in breaks)):
-            out.append(f'{prefix}{name} ""')
+        portion_width = text_width(portion)
+        if first_line and portion and (more or start > width):
+            out.append(f'{prefix}{name} ""')  # write-po.c: an empty first line, then the text
             first_line = False
             start = 0
-            breaks = width_breaks(portion, width, start, overrides) if text_width(portion) > width else None
+        if start + portion_width > width:
+            # One pass of the line breaker per portion. On the first line, write-po.c breaks
+            # after `msgid ""` whenever the text would be broken at all; the greedy breaker
+            # breaks a text too wide for its line exactly when it has a break opportunity, so
+            # the breaks from column 0 answer both questions (when the text is wider than a
+            # whole line; otherwise one line from column 0 holds it and only the existence of
+            # an opportunity matters).
+            if first_line and portion_width > width:
+                breaks = width_breaks(portion, width, 0, overrides)
+                if POSSIBLE in breaks:
+                    out.append(f'{prefix}{name} ""')
+                    first_line = False
+                else:
+                    breaks = None
+            else:
+                breaks = width_breaks(portion, width, start, overrides)
+                if first_line and POSSIBLE in breaks:
+                    out.append(f'{prefix}{name} ""')
+                    first_line = False
+                    breaks = None  # from column 0 the whole portion fits on one line
         lead = f"{prefix}{name} " if first_line else prefix
         if breaks and POSSIBLE in breaks:
             cut = 0
