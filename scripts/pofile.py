@@ -5,7 +5,20 @@ wrapping that GNU gettext (and therefore Poedit and Weblate) writes, so every sa
 would re-wrap whole files. This module reads a catalog in one pass over its lines, remembers
 where every entry is (for `path:line` diagnostics), and writes it back the way `msgcat` with its
 default width of 79 columns would: same line breaks, same comment and flag normalisation, active
-entries first and obsolete ones last.
+entries first and obsolete ones last. It reads any charset gettext reads (see `decode`).
+
+Which gettext the writer follows: GNU gettext 0.21 (Debian 12), whose write-po.c `wrap()`
+breaks lines with libunistring 1.0's UAX #14 tables (scripts/linebreak_tables.py, generated
+from the installed library by `python -m scripts.linebreak`) and never inside a valid format
+directive of the first `X-format` flag of the entry (scripts/po_formats.py mirrors gettext 0.21's
+format parsers). One deliberate difference: a plural entry translated only in msgstr[1..] stays
+when obsolete (msgcat drops it; we never drop a translator's text).
+
+When gettext changes its wrapping (a new libunistring, a new format or parser rule): regenerate
+the tables with `python -m scripts.linebreak`, adjust scripts/po_formats.py, and run
+`pytest tests/test_catalogs.py tests/test_po_formats.py`, which compare this writer with the
+installed msgcat byte for byte; then `python -m scripts wrap` once over locale/ and commit the
+rewrapped catalogs in a commit of their own, so that translators' diffs stay readable.
 """
 
 from __future__ import annotations
