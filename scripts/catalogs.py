@@ -246,8 +246,7 @@ def merge_text(template: Path, template_header: Entry | None, po: Catalog | None
         merged = _run_msgmerge(definitions, template)
     head, body = _first_block(merged)
     new = pofile.parse(head).header or header
-    created = (template_header.msgstr if template_header else "")
-    created = pofile.parse_header(created).get("POT-Creation-Date")
+    created = pofile.parse_header(template_header.msgstr if template_header else "").get("POT-Creation-Date")
     if po is not None and po.header is not None and po_text is not None and _first_block(po_text)[1] == body:
         created = po.header_fields().get("POT-Creation-Date", created)  # nothing changed: keep the date
     if created:
