@@ -115,11 +115,12 @@ def _writer_seconds(text: str) -> float:
     return time.process_time() - started
 
 
-def writer_against_msgcat(work: Path, logs: Path, env: Mapping[str, str], timeout: float | None) -> list[Measure]:
+def writer_against_msgcat(work: Path, logs: Path, env: Mapping[str, str], timeout: float | None,
+                          entries: int = BIG_ENTRIES) -> list[Measure]:
     work.mkdir(parents=True, exist_ok=True)
     big, quarter = work / "big.po", work / "quarter.po"
-    size = big_catalog(big)
-    big_catalog(quarter, BIG_ENTRIES // 4)
+    size = big_catalog(big, entries)
+    big_catalog(quarter, entries // 4)
     msgcat = measure.run(["msgcat", "-o", str(work / "msgcat.po"), str(big)], cwd=work, env=env,
                          log=logs / "cmp-msgcat.log", timeout=timeout)
     text = big.read_text(encoding="utf-8")
@@ -130,31 +131,32 @@ def writer_against_msgcat(work: Path, logs: Path, env: Mapping[str, str], timeou
     pofile.parse(text)
     reading = time.process_time() - started
     same = msgcat.ok and (work / "msgcat.po").read_text(encoding="utf-8") == text
-    per_entry_full = ours / BIG_ENTRIES
-    per_entry_quarter = quarter_seconds / (BIG_ENTRIES // 4)
+    per_entry_full = ours / entries
+    per_entry_quarter = quarter_seconds / (entries // 4)
     ratio = ours / msgcat.cpu if msgcat.ok and msgcat.cpu else None  # CPU: the machine is shared
     return [
-        at_most("writer_vs_msgcat", f"writer / msgcat, {size / 2**20:.1f} MiB, {BIG_ENTRIES} entries", ratio, 1.5,
+        at_most("writer_vs_msgcat", f"writer / msgcat, {size / 2**20:.1f} MiB, {entries} entries", ratio, 1.5,
                 "x", shown=f"{ratio:.2f}x" if ratio is not None else "msgcat failed",
                 note=f"CPU: writer {ours:.2f} s, msgcat {msgcat.cpu:.2f} s (it also reads the file; our reader "
                      f"takes {reading:.2f} s more; msgcat wall {msgcat.wall:.2f} s); output byte-identical to "
                      f"msgcat's: {same}"),
         at_most("writer_linear", "writer time per entry, full / quarter size", per_entry_full / per_entry_quarter,
                 1.3, "x", shown=f"{per_entry_full / per_entry_quarter:.2f}x",
-                note=f"{per_entry_quarter * 1e6:.0f} µs per entry at {BIG_ENTRIES // 4}, "
-                     f"{per_entry_full * 1e6:.0f} µs at {BIG_ENTRIES}"),
+                note=f"{per_entry_quarter * 1e6:.0f} µs per entry at {entries // 4}, "
+                     f"{per_entry_full * 1e6:.0f} µs at {entries}"),
     ]
 
 
 def comparisons(pristine: Path, reading: Path, work: Path, cli: Callable[..., list[str]], env: Mapping[str, str],
-                logs: Path, timeout: float | None, say: Callable[[str], None]) -> list[Measure]:
+                logs: Path, timeout: float | None, say: Callable[[str], None],
+                big_entries: int = BIG_ENTRIES) -> list[Measure]:
     """Every comparison, for the benchmark suite (same corpus as its own catalog figures)."""
     say("  update against msgmerge --previous ...")
     measures = update_against_msgmerge(pristine, work, cli, env, logs, timeout)
     say("  status against potodo ...")
     measures += status_against_potodo(reading, cli, env, logs, timeout)
-    say("  the writer against msgcat on a 22.5 MB catalog ...")
-    measures += writer_against_msgcat(work / "cmp-writer", logs, env, timeout)
+    say(f"  the writer against msgcat on a catalog of {big_entries} entries ...")
+    measures += writer_against_msgcat(work / "cmp-writer", logs, env, timeout, big_entries)
     return measures
 
 
