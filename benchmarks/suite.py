@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import corpus, measure
+from benchmarks.catalog_tools import BIG_ENTRIES, comparisons
 from benchmarks.measure import Run
 from benchmarks.report import Measure, at_most, info
 from benchmarks.workspace import (
@@ -409,6 +410,8 @@ def catalog_tools(snap: Path, work: Path, options: Options, results: Results, sa
                     note="`update` without --no-extract costs about this plus `update --no-extract`"),
         _cli_figure("cli_startup", startup, None, "python -m scripts --help (start-up, in each above)"),
     ]
+    results.measures += comparisons(pristine, reading, work, cli, env, logs, options.timeout, say,
+                                    big_entries=2_000 if options.mode == "smoke" else BIG_ENTRIES)
 
 
 # ---------------------------------------------------------------- all of it

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import fcntl
 import os
-import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scripts import pofile
@@ -32,7 +31,6 @@ from scripts.project import Project, commit_timestamp
 
 LOCK_NAME = ".update.lock"
 INTERFACE_DOMAIN = "sphinx"  # sphinx.po holds interface strings, not a document's paragraphs
-FUZZY_THRESHOLD = 0.6        # msgmerge's: below it an old translation is no useful start
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -108,13 +106,8 @@ def pot_files(project: Project) -> dict[str, Path]:
     return result
 
 
-def read_catalog(path: Path, root: Path | None = None) -> Catalog:
-    """A catalog, or PipelineError pointing at the line gettext would refuse."""
-    try:
-        return pofile.read(path)
-    except pofile.PoSyntaxError as exc:
-        raise PipelineError(Diagnostic(display_path(path, root), exc.line, exc.code, exc.message,
-                                       exc.hint)) from None
+read_catalog = pofile.read_checked  # a catalog, or PipelineError at the line gettext refuses
+nplurals = pofile.nplurals          # one definition (checks and interface read it from here)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -157,32 +150,6 @@ def extract(project: Project) -> Extracted:
 # ----------------------------------------------------------------------------------------------
 # Merge
 
-def nplurals(plural_forms: str) -> int:
-    match = re.search(r"nplurals\s*=\s*(\d+)", plural_forms)
-    return int(match.group(1)) if match else 2
-
-
-def _similar(a: str, b: str) -> float:
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
-        return 0.0
-    return matcher.ratio()
-
-
-def _best_fuzzy(msgid: str, candidates: list[Entry]) -> Entry | None:
-    best: Entry | None = None
-    best_score = FUZZY_THRESHOLD
-    size = len(msgid)
-    for old in candidates:
-        other = len(old.msgid)
-        if 2 * min(size, other) < FUZZY_THRESHOLD * (size + other):
-            continue
-        score = _similar(msgid, old.msgid)
-        if score > best_score:
-            best, best_score = old, score
-    return best
-
-
 def new_header(pot: Catalog, language: Language, docname: str) -> Entry:
     """A translation's header: no placeholders, not fuzzy, Plural-Forms from the registry."""
     fields = pot.header_fields()
@@ -217,97 +184,130 @@ def fix_header(header: Entry, language: Language) -> None:
     header.fuzzy = False
 
 
-def _fresh(template: Entry, forms: int) -> Entry:
-    entry = Entry(msgid=template.msgid, msgctxt=template.msgctxt, msgid_plural=template.msgid_plural,
-                  extracted=list(template.extracted), references=list(template.references),
-                  flags=[f for f in template.flags if f != "fuzzy"])
-    if template.msgid_plural is not None:
-        entry.msgstr_plural = [""] * forms
-    return entry
+MSGMERGE = ("msgmerge", "--quiet", "--previous")
 
 
-def _carry(entry: Entry, old: Entry, forms: int) -> None:
-    """Give `entry` the translation (and translator's comments) of `old`."""
-    entry.comments = list(old.comments)
-    strings = old.translations
-    if entry.msgid_plural is not None:
-        entry.msgstr_plural = (strings + [""] * forms)[:max(forms, len(strings))]
+def _run_msgmerge(definitions: Path, template: Path) -> str:
+    """GNU msgmerge's merge of `definitions` (a .po) with `template` (a .pot), as text."""
+    command = [*MSGMERGE, "--output-file=-", str(definitions), str(template)]
+    try:
+        done = subprocess.run(command, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise PipelineError(Diagnostic(str(template), 0, "update-msgmerge",
+                                       "msgmerge (GNU gettext) is not installed",
+                                       "install gettext: `make system` lists the packages")) from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PipelineError(Diagnostic(str(definitions), 0, "update-msgmerge",
+                                       f"msgmerge failed: {message[-1] if message else done.returncode}",
+                                       f"run `{' '.join(command[:3])} {definitions} {template}` to see why"))
+    return done.stdout.decode("utf-8")
+
+
+def _first_block(text: str) -> tuple[str, str]:
+    """(the first entry's lines, the rest) of canonical PO text, split at the first blank line."""
+    head, sep, rest = text.partition("\n\n")
+    return (head + "\n", rest) if sep else (text, "")
+
+
+def header_of(text: str) -> Entry | None:
+    """The header entry of PO text, read from its first block (the whole text if need be)."""
+    head, _ = _first_block(text)
+    try:
+        return pofile.parse(head).header
+    except pofile.PoSyntaxError:
+        return pofile.parse(text).header
+
+
+def merge_text(template: Path, template_header: Entry | None, po: Catalog | None, po_text: str | None,
+               language: Language, docname: str, *, po_path: Path | None = None) -> str:
+    """The text of `po` brought up to date with the template at `template`, by msgmerge --previous.
+
+    GNU msgmerge does the merge (exact matches, fuzzy matches with `#| msgid`, obsolete `#~`
+    entries, as many msgstr[N] as the catalog's Plural-Forms says) and writes it in the canonical
+    form; we set the header from the registry before (so new plural entries get that language's
+    number of forms) and keep the old POT-Creation-Date when no entry changed (so a new commit
+    does not touch every catalog). `po_path` may name the file `po` was read from: it is given to
+    msgmerge as is when its header needs no change.
+    """
+    if po is not None and po.header is not None:
+        header = Entry(msgid="", msgstr=po.header.msgstr, comments=list(po.header.comments),
+                       flags=list(po.header.flags))
+        fix_header(header, language)
+        unchanged = header.msgstr == po.header.msgstr and header.flags == po.header.flags
     else:
-        entry.msgstr = strings[0]
-        if len(strings) > 1 or old.msgid_plural is not None:
-            entry.fuzzy = True
+        header = new_header(Catalog(header=template_header), language, docname)
+        unchanged = False
+    with tempfile.TemporaryDirectory(prefix="update-") as tmp:
+        definitions = po_path if unchanged and po_path is not None else Path(tmp) / "old.po"
+        if definitions != po_path:
+            definitions.write_text(pofile.dumps(Catalog(header=header, entries=po.entries if po else [])),
+                                   encoding="utf-8")
+        merged = _run_msgmerge(definitions, template)
+    head, body = _first_block(merged)
+    new = pofile.parse(head).header or header
+    created = pofile.parse_header(template_header.msgstr if template_header else "").get("POT-Creation-Date")
+    if po is not None and po.header is not None and po_text is not None and _first_block(po_text)[1] == body:
+        created = po.header_fields().get("POT-Creation-Date", created)  # nothing changed: keep the date
+    if created:
+        new.msgstr = pofile.set_header_field(new.msgstr, "POT-Creation-Date", created)
+    fix_header(new, language)
+    text = pofile.dumps(Catalog(header=new))
+    body = _keep_what_msgmerge_drops(po, body, nplurals(language.plural_forms))
+    return text + "\n" + body if body else text
+
+
+def _keep_what_msgmerge_drops(po: Catalog | None, body: str, forms: int) -> str:
+    """`body` with the plural translations msgmerge would drop put back.
+
+    msgmerge (like msgcat) keeps an old entry's translation only if its msgstr[0] is non-empty;
+    a plural entry translated in its other forms only would vanish. Such text comes back as an
+    obsolete entry, or (when its msgid is still used) as a fuzzy start for that entry; nothing a
+    translator wrote is lost. Rare: the body is re-read only when such an entry exists.
+    """
+    candidates = [e for e in (po.entries if po else [])
+                  if e.msgid_plural is not None and not e.msgstr_plural[0] and any(e.msgstr_plural)]
+    if not candidates:
+        return body
+    merged = pofile.parse(body)
+    by_key = {e.key: e for e in merged.entries}
+    present = {t for e in merged.entries for t in e.translations if t}
+    changed = False
+    for old in candidates:
+        missing = [t for t in old.msgstr_plural if t and t not in present]
+        if not missing:
+            continue
+        changed = True
+        target = by_key.get(old.key)
+        if target is None:
+            merged.entries.append(replace(old, obsolete=True, references=[], extracted=[]))
+            continue
+        if not target.has_translation and target.msgid_plural is not None:
+            target.msgstr_plural = (old.msgstr_plural + [""] * forms)[:max(forms, len(old.msgstr_plural))]
+            missing = []
+        elif not target.has_translation:
+            target.msgstr, missing = missing[0], missing[1:]
+        target.comments += [f"before the update: {text}" for text in missing]
+        target.fuzzy = True
+    return pofile.dumps(merged) if changed else body
 
 
 def merge(pot: Catalog, po: Catalog | None, language: Language, docname: str) -> Catalog:
-    """The catalog that results from bringing `po` up to date with `pot`.
+    """The catalog that results from bringing `po` up to date with `pot` (see merge_text).
 
     Every non-empty translation of `po` survives: as is when its msgid is unchanged, as a fuzzy
     entry (with `#| msgid`) when a similar msgid replaced it, as an obsolete `#~` entry otherwise.
     """
-    forms = nplurals(language.plural_forms)
-    old_entries = po.entries if po else []
-    by_key: dict[tuple[str | None, str], Entry] = {}
-    for old in old_entries:
-        by_key.setdefault(old.key, old)
-    # Fuzzy candidates: translations whose msgid left the template, i.e. those that would
-    # otherwise become obsolete. (A translation still in use keeps its own entry; comparing every
-    # new paragraph with all of them made update quadratic in the catalog's size.)
-    current = {template.key for template in pot.active}
-    translated_old = [old for old in old_entries if old.has_translation and old.key not in current]
-    used: set[int] = set()
-    result = Catalog()
-    for template in pot.active:
-        entry = _fresh(template, forms)
-        old = by_key.get(template.key)
-        if old is not None:
-            used.add(id(old))
-            _carry(entry, old, forms)
-            if old.fuzzy and old.has_translation:
-                entry.fuzzy = True
-                entry.previous_msgctxt = old.previous_msgctxt
-                entry.previous_msgid = old.previous_msgid
-                entry.previous_msgid_plural = old.previous_msgid_plural
-        else:
-            source = _best_fuzzy(template.msgid, translated_old)
-            if source is not None:
-                used.add(id(source))
-                _carry(entry, source, forms)
-                entry.fuzzy = True
-                keep_previous = source.fuzzy and source.previous_msgid is not None
-                entry.previous_msgctxt = source.previous_msgctxt if keep_previous else source.msgctxt
-                entry.previous_msgid = source.previous_msgid if keep_previous else source.msgid
-                if template.msgid_plural is not None or source.msgid_plural is not None:
-                    entry.previous_msgid_plural = (source.previous_msgid_plural if keep_previous
-                                                   else source.msgid_plural)
-        result.entries.append(entry)
-    for old in old_entries:
-        if id(old) in used or not old.has_translation:
-            continue
-        if not old.obsolete:
-            old = Entry(msgid=old.msgid, msgstr=old.msgstr, msgctxt=old.msgctxt,
-                        msgid_plural=old.msgid_plural, msgstr_plural=list(old.msgstr_plural),
-                        comments=list(old.comments), flags=list(old.flags),
-                        previous_msgctxt=old.previous_msgctxt, previous_msgid=old.previous_msgid,
-                        previous_msgid_plural=old.previous_msgid_plural, obsolete=True)
-        result.entries.append(old)
-
-    if po is not None and po.header is not None:
-        header = Entry(msgid="", msgstr=po.header.msgstr, comments=list(po.header.comments),
-                       flags=list(po.header.flags))
-        body_changed = _body(result) != _body(po)
-        if body_changed:
-            created = pot.header_fields().get("POT-Creation-Date")
-            if created:
-                header.msgstr = pofile.set_header_field(header.msgstr, "POT-Creation-Date", created)
-        fix_header(header, language)
-    else:
-        header = new_header(pot, language, docname)
-    result.header = header
-    return result
-
-
-def _body(catalog: Catalog) -> str:
-    return pofile.dumps(Catalog(entries=catalog.entries))
+    template_header = pot.header or Entry(msgid="", msgstr="")
+    if "Content-Type" not in pofile.parse_header(template_header.msgstr):
+        template_header = Entry(msgid="", msgstr=pofile.set_header_field(
+            template_header.msgstr, "Content-Type", "text/plain; charset=UTF-8"))
+    with tempfile.TemporaryDirectory(prefix="update-") as tmp:
+        template = Path(tmp) / "template.pot"
+        template.write_text(pofile.dumps(Catalog(header=template_header, entries=pot.entries)), encoding="utf-8")
+        text = merge_text(template, template_header, po, pofile.dumps(po) if po is not None else None,
+                          language, docname)
+    return pofile.parse(text)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -329,11 +329,17 @@ def update_language(project: Project, language: Language, pots: dict[str, Path],
                     report: UpdateReport) -> None:
     base = project.catalogdir(language.tag)
     for docname, pot_path in pots.items():
-        pot = read_catalog(pot_path, project.root)
         target = base / f"{docname}.po"
-        existing = read_catalog(target, project.root) if target.exists() else None
-        merged = merge(pot, existing, language, docname)
-        changed = write_atomic(target, pofile.dumps(merged))
+        existing = existing_text = None
+        if target.exists():
+            try:
+                existing_text = pofile.decode(target.read_bytes())
+                existing = pofile.parse(existing_text)
+            except pofile.PoSyntaxError as exc:
+                raise PipelineError(pofile.syntax_diagnostic(exc, target, project.root)) from None
+        pot_header = header_of(pot_path.read_text(encoding="utf-8"))
+        text = merge_text(pot_path, pot_header, existing, existing_text, language, docname, po_path=target)
+        changed = write_atomic(target, text)
         (report.unchanged if not changed else report.updated if existing else report.created).append(target)
     for path in catalog_files(project, language.tag):
         docname = docname_of(project, path)

@@ -106,9 +106,8 @@ def _odd_width_re() -> re.Pattern[str]:
 _CLASS_CACHE: dict[str, int] = {}
 
 
-def _breaks(text: str, width: int, start_column: int, overrides: list[int] | None,
-            greedy: bool) -> list[int]:
-    """UAX #14 as libunistring applies it, then (if greedy) its choice of breaks for `width`."""
+def _breaks(text: str, width: int, start_column: int, overrides: list[int] | None) -> list[int]:
+    """UAX #14 as libunistring applies it, then its greedy choice of breaks for `width`."""
     units = _unit_re().findall(text)
     result = [PROHIBITED] * len(text)
     odd = _odd_width_re().search(text) is not None
@@ -166,34 +165,26 @@ def _breaks(text: str, width: int, start_column: int, overrides: list[int] | Non
                 seen_space = False
             prev_prop = HL_BA if (prev_prop == HL and prop in (HY, BA)) else prop
         ri_count = ri_count + 1 if prop == RI else 0
-        if not greedy:
-            result[pos] = here
+        if overrides is not None and overrides[pos] != UNDEFINED:
+            here = overrides[pos]
+        if here != PROHIBITED and last_p >= 0 and last_column + piece_width > width:
+            result[last_p] = POSSIBLE
+            last_column = 0
+        if here == MANDATORY:
+            result[pos] = MANDATORY
+            last_p = -1
+            last_column = 0
+            piece_width = 0
         else:
-            if overrides is not None and overrides[pos] != UNDEFINED:
-                here = overrides[pos]
-            if here != PROHIBITED and last_p >= 0 and last_column + piece_width > width:
-                result[last_p] = POSSIBLE
-                last_column = 0
-            if here == MANDATORY:
-                result[pos] = MANDATORY
-                last_p = -1
-                last_column = 0
+            if here == POSSIBLE:
+                last_p = pos
+                last_column += piece_width
                 piece_width = 0
-            else:
-                if here == POSSIBLE:
-                    last_p = pos
-                    last_column += piece_width
-                    piece_width = 0
-                piece_width += text_width(unit) if odd else len(unit)
+            piece_width += text_width(unit) if odd else len(unit)
         pos += len(unit)
-    if greedy and last_p >= 0 and last_column + piece_width > width:
+    if last_p >= 0 and last_column + piece_width > width:
         result[last_p] = POSSIBLE
     return result
-
-
-def possible_breaks(text: str) -> list[int]:
-    """For each character, MANDATORY, POSSIBLE or PROHIBITED break before it (UAX #14)."""
-    return _breaks(text, 0, 0, None, greedy=False)
 
 
 def width_breaks(text: str, width: int, start_column: int, overrides: list[int] | None = None) -> list[int]:
@@ -203,7 +194,7 @@ def width_breaks(text: str, width: int, start_column: int, overrides: list[int] 
     where the text itself breaks, PROHIBITED elsewhere). The first line starts at
     `start_column`; a piece too long for any line is left overlong.
     """
-    return _breaks(text, width, start_column, overrides, greedy=True)
+    return _breaks(text, width, start_column, overrides)
 
 
 def _regenerate(target: Path) -> None:

@@ -5,28 +5,36 @@ wrapping that GNU gettext (and therefore Poedit and Weblate) writes, so every sa
 would re-wrap whole files. This module reads a catalog in one pass over its lines, remembers
 where every entry is (for `path:line` diagnostics), and writes it back the way `msgcat` with its
 default width of 79 columns would: same line breaks, same comment and flag normalisation, active
-entries first and obsolete ones last.
+entries first and obsolete ones last. It reads any charset gettext reads (see `decode`).
+
+Which gettext the writer follows: GNU gettext 0.21 (Debian 12), whose write-po.c `wrap()`
+breaks lines with libunistring 1.0's UAX #14 tables (scripts/linebreak_tables.py, generated
+from the installed library by `python -m scripts.linebreak`) and never inside a valid format
+directive of the first `X-format` flag of the entry (scripts/po_formats.py mirrors gettext 0.21's
+format parsers). One deliberate difference: a plural entry translated only in msgstr[1..] stays
+when obsolete (msgcat drops it; we never drop a translator's text).
+
+When gettext changes its wrapping (a new libunistring, a new format or parser rule): regenerate
+the tables with `python -m scripts.linebreak`, adjust scripts/po_formats.py, and run
+`pytest tests/test_catalogs.py tests/test_po_formats.py`, which compare this writer with the
+installed msgcat byte for byte; then `python -m scripts wrap` once over locale/ and commit the
+rewrapped catalogs in a commit of their own, so that translators' diffs stay readable.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from scripts.diagnostics import Diagnostic, PipelineError, display_path
 from scripts.linebreak import POSSIBLE, PROHIBITED, UNDEFINED, is_plain, text_width, width_breaks
+from scripts.po_formats import FORMAT_NAMES, directive_mask
 
 PAGE_WIDTH = 79
 
-# The format flags GNU gettext 0.21 knows, in the order msgcat writes them; others are kept
-# after them (msgcat would drop them; we never drop what a person wrote).
-FORMAT_NAMES = (
-    "c", "objc", "python", "python-brace", "java", "java-printf", "csharp", "javascript", "scheme",
-    "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua", "object-pascal", "smalltalk", "qt",
-    "qt-plural", "kde", "kde-kuit", "boost", "tcl", "perl", "perl-brace", "php", "gcc-internal",
-    "gfc-internal", "ycp",
-)
 _FORMAT_RANK = {name: rank for rank, name in enumerate(FORMAT_NAMES)}
 
 
@@ -102,6 +110,21 @@ class Catalog:
     def active(self) -> list[Entry]:
         return [e for e in self.entries if not e.obsolete]
 
+    @property
+    def nplurals(self) -> int | None:
+        """The number of plural forms the catalog's own Plural-Forms declares (None: no header)."""
+        plural_forms = self.header_fields().get("Plural-Forms")
+        return nplurals(plural_forms) if plural_forms else None
+
+
+_NPLURALS_RE = re.compile(r"nplurals\s*=\s*(\d+)")
+
+
+def nplurals(plural_forms: str) -> int:
+    """nplurals of a Plural-Forms value; 2 (gettext's default, Germanic) when it says none."""
+    match = _NPLURALS_RE.search(plural_forms)
+    return int(match.group(1)) if match else 2
+
 
 def parse_header(text: str) -> dict[str, str]:
     fields: dict[str, str] = {}
@@ -174,18 +197,73 @@ def _string(text: str, lineno: int) -> str:
     return unescape(body, lineno)
 
 
+_CHARSET_RE = re.compile(rb"charset\s*=\s*([A-Za-z0-9_.:-]+)")
+_UTF8_NAMES = frozenset({"utf-8", "utf8"})
+
+
+def declared_charset(raw: bytes) -> str | None:
+    """The charset the header's Content-Type declares (as written), or None.
+
+    Read from the bytes: every charset gettext supports is ASCII-compatible in the header.
+    """
+    head = raw[:8192]
+    at = head.find(b"Content-Type:")
+    if at < 0:
+        return None
+    match = _CHARSET_RE.search(head, at, at + 200)
+    return match.group(1).decode("ascii") if match else None
+
+
+def is_utf8(charset: str | None) -> bool:
+    return charset is not None and charset.lower().replace("_", "-") in _UTF8_NAMES
+
+
 def decode(raw: bytes) -> str:
-    """The text of a catalog file; PoSyntaxError(po-encoding) if it is not clean UTF-8."""
+    """The text of a catalog file in the charset its header declares, as gettext reads it.
+
+    UTF-8 when the header declares it (or declares nothing, or the placeholder CHARSET); any
+    other charset that Python knows (ISO-8859-1, CP1252, KOI8-R, EUC-JP...) is decoded with it.
+    PoSyntaxError(po-encoding) for a byte-order mark, an unknown charset or invalid bytes. This
+    project still wants UTF-8 for its own catalogs: that is `check`'s warning (see
+    `declared_charset` and `to_utf8`), not a refusal to read.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         raise PoSyntaxError(1, "the file starts with a byte-order mark",
                             "save as UTF-8 without BOM (Poedit and Weblate do)", "po-encoding")
+    charset = declared_charset(raw)
+    encoding = "utf-8"
+    if charset is not None and not is_utf8(charset) and charset.upper() != "CHARSET":
+        try:
+            encoding = codecs.lookup(charset).name
+        except LookupError:
+            raise PoSyntaxError(_header_line(raw), f"unknown charset {charset!r} in the header",
+                                "declare charset=UTF-8 and save the file as UTF-8", "po-encoding") from None
     try:
-        return raw.decode("utf-8")
+        return raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise PoSyntaxError(line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+        raise PoSyntaxError(line, f"not valid {charset if encoding != 'utf-8' else 'UTF-8'} "
+                                  f"(byte 0x{raw[exc.start]:02x})",
                             "save the file as UTF-8 (Poedit: File > Save; editors: 'encoding UTF-8')",
                             "po-encoding") from None
+
+
+def _header_line(raw: bytes) -> int:
+    at = raw.find(b"Content-Type:")
+    return raw[:at].count(b"\n") + 1 if at >= 0 else 1
+
+
+def to_utf8(raw: bytes) -> str:
+    """The catalog re-encoded as UTF-8 with its header saying so (what `check --fix` writes)."""
+    catalog = parse(decode(raw))
+    if catalog.header is not None:
+        fields = catalog.header_fields()
+        content_type = fields.get("Content-Type", "text/plain; charset=UTF-8")
+        content_type = re.sub(r"charset\s*=\s*[\w.:-]+", "charset=UTF-8", content_type)
+        if "charset=" not in content_type:
+            content_type += "; charset=UTF-8"
+        catalog.header.msgstr = set_header_field(catalog.header.msgstr, "Content-Type", content_type)
+    return dumps(catalog)
 
 
 class _Builder:
@@ -422,6 +500,25 @@ def read(path: Path) -> Catalog:
     return parse(decode(path.read_bytes()))
 
 
+def syntax_diagnostic(exc: PoSyntaxError, path: Path | str, root: Path | None = None,
+                      hint: str | None = None) -> Diagnostic:
+    """The one translation of a reading error into `path:line: [po-syntax|po-encoding] ...`."""
+    return Diagnostic(display_path(path, root), exc.line, exc.code, exc.message,
+                      exc.hint if hint is None else hint)
+
+
+def read_checked(path: Path, root: Path | None = None) -> Catalog:
+    """The catalog at `path`, or PipelineError pointing at the line gettext would refuse.
+
+    Every module that reads a catalog should come through here (or `read` + `syntax_diagnostic`)
+    so that a broken file is reported the same way everywhere.
+    """
+    try:
+        return read(path)
+    except PoSyntaxError as exc:
+        raise PipelineError(syntax_diagnostic(exc, path, root)) from None
+
+
 # ----------------------------------------------------------------------------------------------
 # Writing
 
@@ -430,38 +527,43 @@ _WRITE_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "
 _NEEDS_ESCAPE = re.compile(r'[\a\b\f\n\r\t\v\\"]')
 
 
-def _escape(raw: str) -> tuple[str, list[int] | None]:
-    """The quoted form of `raw` and, if it has escapes, the break overrides for it."""
-    if not _NEEDS_ESCAPE.search(raw):
+def _escape(raw: str, protected: list[bool] | None = None) -> tuple[str, list[int] | None]:
+    """The quoted form of `raw` and, if it has escapes or format directives, its break overrides.
+
+    `protected[i]` True: no break before raw[i] (inside a format directive, as write-po.c).
+    """
+    if not _NEEDS_ESCAPE.search(raw) and (protected is None or True not in protected):
         return raw, None
     out: list[str] = []
     overrides: list[int] = []
-    for ch in raw:
+    for index, ch in enumerate(raw):
+        brk = PROHIBITED if protected is not None and protected[index] else UNDEFINED
         letter = _WRITE_ESCAPES.get(ch)
         if letter is None:
             out.append(ch)
-            overrides.append(UNDEFINED)
+            overrides.append(brk)
         else:
             out.append("\\" + letter)
-            overrides += (UNDEFINED, PROHIBITED)  # never break inside an escape sequence
+            overrides += (brk, PROHIBITED)  # never break inside an escape sequence
     if raw.endswith("\n"):
         overrides[-2] = PROHIBITED  # nor just before the final \n
     return "".join(out), overrides
 
 
-def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool) -> None:
+def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool, formats: tuple[str, ...] = ()) -> None:
     """Append the lines of `name "value"` exactly as gettext's write-po.c wraps them."""
     if len(value) + len(prefix) + len(name) + 3 <= PAGE_WIDTH and is_plain(value) and '"' not in value \
             and "\\" not in value:
         out.append(f'{prefix}{name} "{value}"')  # short and plain: one line, nothing to decide
         return
-    out.extend(_wrapped(prefix, name, value, wrap))
+    out.extend(_wrapped(prefix, name, value, wrap, formats))
 
 
 @lru_cache(maxsize=32768)
-def _wrapped(prefix: str, name: str, value: str, wrap: bool) -> tuple[str, ...]:
+def _wrapped(prefix: str, name: str, value: str, wrap: bool, formats: tuple[str, ...] = ()) -> tuple[str, ...]:
     # The same msgid is written once per language: remember its lines.
     out: list[str] = []
+    mask = directive_mask(formats, value, name.startswith("msgstr")) if formats else None
     after_break = len(prefix) + 1
     width = (PAGE_WIDTH if wrap else 1 << 30) - 1 - after_break
     first_line = True
@@ -470,17 +572,35 @@ def _wrapped(prefix: str, name: str, value: str, wrap: bool) -> tuple[str, ...]:
     while True:
         newline = value.find("\n", pos)
         end = size if newline < 0 else newline + 1
-        portion, overrides = _escape(value[pos:end])
+        portion, overrides = _escape(value[pos:end], mask[pos:end] if mask is not None else None)
         more = end < size
         start = len(prefix) + len(name) + 2 - after_break if first_line else 0
         breaks: list[int] | None = None
-        if start + text_width(portion) > width:
-            breaks = width_breaks(portion, width, start, overrides)
-        if first_line and portion and (more or start > width or (breaks and POSSIBLE in breaks)):
-            out.append(f'{prefix}{name} ""')
+        portion_width = text_width(portion)
+        if first_line and portion and (more or start > width):
+            out.append(f'{prefix}{name} ""')  # write-po.c: an empty first line, then the text
             first_line = False
             start = 0
-            breaks = width_breaks(portion, width, start, overrides) if text_width(portion) > width else None
+        if start + portion_width > width:
+            # One pass of the line breaker per portion. On the first line, write-po.c breaks
+            # after `msgid ""` whenever the text would be broken at all; the greedy breaker
+            # breaks a text too wide for its line exactly when it has a break opportunity, so
+            # the breaks from column 0 answer both questions (when the text is wider than a
+            # whole line; otherwise one line from column 0 holds it and only the existence of
+            # an opportunity matters).
+            if first_line and portion_width > width:
+                breaks = width_breaks(portion, width, 0, overrides)
+                if POSSIBLE in breaks:
+                    out.append(f'{prefix}{name} ""')
+                    first_line = False
+                else:
+                    breaks = None
+            else:
+                breaks = width_breaks(portion, width, start, overrides)
+                if first_line and POSSIBLE in breaks:
+                    out.append(f'{prefix}{name} ""')
+                    first_line = False
+                    breaks = None  # from column 0 the whole portion fits on one line
         lead = f"{prefix}{name} " if first_line else prefix
         if breaks and POSSIBLE in breaks:
             cut = 0
@@ -569,23 +689,24 @@ def _write_entry(out: list[str], entry: Entry) -> None:
     if flags:
         out.append("#, " + ", ".join(flags))
     wrap = "no-wrap" not in flags
+    formats = tuple(f for f in entry.flags if f.endswith("-format"))
     prefix = "#~ " if entry.obsolete else ""
     previous_prefix = "#~| " if entry.obsolete else "#| "
     if entry.previous_msgctxt is not None:
-        _wrap(out, previous_prefix, "msgctxt", entry.previous_msgctxt, wrap)
+        _wrap(out, previous_prefix, "msgctxt", entry.previous_msgctxt, wrap, formats)
     if entry.previous_msgid is not None:
-        _wrap(out, previous_prefix, "msgid", entry.previous_msgid, wrap)
+        _wrap(out, previous_prefix, "msgid", entry.previous_msgid, wrap, formats)
     if entry.previous_msgid_plural is not None:
-        _wrap(out, previous_prefix, "msgid_plural", entry.previous_msgid_plural, wrap)
+        _wrap(out, previous_prefix, "msgid_plural", entry.previous_msgid_plural, wrap, formats)
     if entry.msgctxt is not None:
-        _wrap(out, prefix, "msgctxt", entry.msgctxt, wrap)
-    _wrap(out, prefix, "msgid", entry.msgid, wrap)
+        _wrap(out, prefix, "msgctxt", entry.msgctxt, wrap, formats)
+    _wrap(out, prefix, "msgid", entry.msgid, wrap, formats)
     if entry.msgid_plural is not None:
-        _wrap(out, prefix, "msgid_plural", entry.msgid_plural, wrap)
+        _wrap(out, prefix, "msgid_plural", entry.msgid_plural, wrap, formats)
         for index, text in enumerate(entry.msgstr_plural):
-            _wrap(out, prefix, f"msgstr[{index}]", text, wrap)
+            _wrap(out, prefix, f"msgstr[{index}]", text, wrap, formats)
     else:
-        _wrap(out, prefix, "msgstr", entry.msgstr, wrap)
+        _wrap(out, prefix, "msgstr", entry.msgstr, wrap, formats)
 
 
 def dumps(catalog: Catalog) -> str:

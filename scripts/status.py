@@ -9,14 +9,13 @@ Given paths, it reports on any gettext catalogs found there, so it serves other 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from scripts import pofile
 from scripts.catalogs import INTERFACE_DOMAIN, catalog_files, docname_of, language_of_path, project_from
@@ -81,89 +80,8 @@ def count_catalog(catalog: pofile.Catalog) -> Counts:
 
 
 def count_text(text: str) -> Counts:
-    """The same counts as count_catalog(pofile.parse(text)), read ~2x faster for large corpora.
-
-    It looks only at what the counts need (msgid words, empty or not msgstr, fuzzy, obsolete) and
-    builds no entry objects. Syntax is `check`'s business; here a malformed file just counts as
-    far as it can be read.
-    """
-    counts = Counts()
-    entries, words = counts.entries, counts.words
-    mode = 0             # 1 in msgid, 2 in msgstr, 0 elsewhere
-    fuzzy = False
-    after_obsolete = False
-    context = False
-    msgid: list[str] = []
-    forms: list[bool] = []  # per msgstr form: non-empty?
-    seen_header = False
-
-    def flush() -> None:
-        nonlocal seen_header
-        raw = "".join(msgid)
-        if not raw and not context and not seen_header:
-            seen_header = True
-            return
-        if "\\" in raw:
-            with contextlib.suppress(pofile.PoSyntaxError):  # counts only; check reports it
-                raw = pofile.unescape(raw, 0)
-        if all(forms):
-            state = "fuzzy" if fuzzy else "translated"
-        else:
-            state = "fuzzy" if fuzzy and any(forms) else "untranslated"
-        entries[state] += 1
-        words[state] += len(raw.split())
-
-    for line in text.split("\n"):
-        if not line:
-            continue
-        first = line[0]
-        if first == '"':
-            if mode == 1:
-                msgid.append(line.strip()[1:-1])
-            elif mode == 2 and len(line.strip()) > 2:
-                forms[-1] = True
-            continue
-        if first == "#":
-            if mode == 2:
-                flush()
-                mode, fuzzy, context = 0, False, False
-            second = line[1:2]
-            if second == "~":
-                after_obsolete = True
-                mode = 0
-            elif after_obsolete:
-                after_obsolete, fuzzy, context = False, False, False
-            if second == "," and "fuzzy" in line and "fuzzy" in (f.strip() for f in line[2:].split(",")):
-                fuzzy = True
-            continue
-        line = line.strip()
-        if line.startswith("msgstr"):
-            start = line.find('"')
-            forms.append(start >= 0 and len(line) - start > 2)
-            mode = 2
-        elif line.startswith("msgid_plural"):
-            mode = 0
-        elif line.startswith("msgid"):
-            if mode == 2:
-                flush()
-                fuzzy, context = False, False
-            if after_obsolete:
-                after_obsolete, fuzzy, context = False, False, False
-            start = line.find('"')
-            msgid = [line[start + 1:-1]] if start >= 0 else []
-            forms = []
-            mode = 1
-        elif line.startswith("msgctxt"):
-            if mode == 2:
-                flush()
-                fuzzy = False
-            if after_obsolete:
-                after_obsolete, fuzzy = False, False
-            context = True
-            mode = 0
-    if mode == 2:
-        flush()
-    return counts
+    """The counts of PO text, read by the one PO reader (PoSyntaxError where gettext refuses)."""
+    return count_catalog(pofile.parse(text))
 
 
 def count_file(path: Path) -> Counts:
@@ -187,7 +105,19 @@ class LanguageStatus:
 @dataclass
 class Status:
     languages: dict[str, LanguageStatus] = field(default_factory=dict)
+    directories: dict[str, Counts] = field(default_factory=dict)  # component directory -> totals
     problems: list[Diagnostic] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # catalogs gettext refuses: counted nothing
+
+    def add(self, tag: str, document: str, directory: str, counts: Counts) -> None:
+        self.language(tag).documents[document] = counts
+        self.directories.setdefault(directory, Counts()).add(counts)
+
+    def refuse(self, path: Path, exc: pofile.PoSyntaxError, root: Path | None = None) -> None:
+        """A catalog gettext refuses: reported like `check` does, and none of it counted."""
+        self.problems.append(pofile.syntax_diagnostic(
+            exc, path, root, f"{exc.hint}; status counted nothing in this file"))
+        self.skipped.append(display_path(path, root))
 
     def language(self, tag: str, name: str = "") -> LanguageStatus:
         if tag not in self.languages:
@@ -204,7 +134,9 @@ class Status:
                 }
                 for tag, lang in sorted(self.languages.items())
             },
+            "directories": {name: c.as_dict() for name, c in sorted(self.directories.items())},
             "problems": [str(p) for p in self.problems],
+            "skipped": sorted(self.skipped),
         }
 
 
@@ -212,16 +144,19 @@ def project_status(project: Project) -> Status:
     """Every registered translation's document catalogs."""
     status = Status()
     for language in project.registry().translations:
-        entry = status.language(language.tag, language.autonym)
+        status.language(language.tag, language.autonym)
         for path in catalog_files(project, language.tag):
             docname = docname_of(project, path)
             if docname == INTERFACE_DOMAIN:
                 continue
             try:
-                entry.documents[docname] = count_file(path)
+                counts = count_file(path)
             except pofile.PoSyntaxError as exc:
-                status.problems.append(Diagnostic(display_path(path, project.root), exc.line, exc.code,
-                                                  exc.message, "fix it (see `python -m scripts check`)"))
+                status.refuse(path, exc, project.root)
+                continue
+            directory = PurePosixPath(docname).parent.as_posix()
+            status.add(language.tag, docname, f"{language.tag}/{directory}" if directory != "." else language.tag,
+                       counts)
     return status
 
 
@@ -244,23 +179,47 @@ def _declared_language(text: str) -> str | None:
     return match.group(1) if match and match.group(1) else None
 
 
+def _component(path: Path, base: Path) -> tuple[str | None, str, str]:
+    """(tag from the path, the component directory, the document name) of a catalog under `base`.
+
+    `<component>/locale/de/LC_MESSAGES/guide/intro.po` is in component `<component>/locale`,
+    document `guide/intro`; a loose `po/pt_BR.po` is in component `po`, document `pt_BR`.
+    """
+    relative = path.resolve().relative_to(base.resolve()) if path.resolve() != base.resolve() else Path(path.name)
+    parts = relative.parts
+    if "LC_MESSAGES" in parts[:-1]:
+        index = len(parts) - 1 - parts[::-1].index("LC_MESSAGES")
+        tag = parts[index - 1] if index >= 1 else language_of_path(path)
+        component = PurePosixPath(*parts[:index - 1]).as_posix() if index >= 2 else "."
+        return tag, component, PurePosixPath(*parts[index + 1:]).with_suffix("").as_posix()
+    return None, PurePosixPath(*parts[:-1]).as_posix() if len(parts) > 1 else ".", \
+        PurePosixPath(parts[-1]).with_suffix("").as_posix()
+
+
 def paths_status(paths: Sequence[Path]) -> Status:
-    """Any catalogs under `paths`, keyed by their directory (…/<tag>/LC_MESSAGES) or Language."""
+    """Any catalogs under `paths`, each counted once, keyed by its path.
+
+    Per language (from …/<tag>/LC_MESSAGES or the Language header) and per component directory:
+    several components may each have `locale/de/LC_MESSAGES/messages.po`; they are different
+    catalogs. A document name shared by two components is shown as `<component>:<document>`.
+    """
     status = Status()
+    found: list[tuple[str, str, str, Counts]] = []
     for path, base in _find(paths):
         try:
             text = pofile.decode(path.read_bytes())
+            counts = count_text(text)
         except pofile.PoSyntaxError as exc:
-            status.problems.append(Diagnostic(str(path), exc.line, exc.code, exc.message, exc.hint))
+            status.refuse(path, exc)
             continue
-        tag = language_of_path(path) or _declared_language(text) or "?"
-        parts = path.resolve().parts
-        if "LC_MESSAGES" in parts:
-            index = len(parts) - 1 - parts[::-1].index("LC_MESSAGES")
-            docname = Path(*parts[index + 1:]).with_suffix("").as_posix()
-        else:
-            docname = path.resolve().relative_to(base.resolve()).with_suffix("").as_posix()
-        status.language(tag).documents[docname] = count_text(text)
+        tag, component, docname = _component(path, base)
+        found.append((tag or _declared_language(text) or "?", component, docname, counts))
+    names: dict[tuple[str, str], int] = {}
+    for tag, _component_dir, docname, _ in found:
+        names[(tag, docname)] = names.get((tag, docname), 0) + 1
+    for tag, component, docname, counts in found:
+        shown = docname if names[(tag, docname)] == 1 else f"{component}:{docname}"
+        status.add(tag, shown, component, counts)
     return status
 
 
@@ -268,19 +227,26 @@ def paths_status(paths: Sequence[Path]) -> Status:
 # Output
 
 def render_table(status: Status) -> str:
-    headers = ("language", "document", "entries", "transl.", "fuzzy", "untransl.", "words",
+    """The table per language and document, then (with several directories) per directory."""
+    text = _table(("language", "document"), [
+        (tag, doc, counts) for tag, lang in sorted(status.languages.items())
+        for doc, counts in [*sorted(lang.documents.items()), ("(total)", lang.totals)]])
+    if len(status.directories) > 1:
+        text += "\n" + _table(("directory", ""), [(name, "", counts) for name, counts in
+                                                 sorted(status.directories.items())], group=False)
+    return text
+
+
+def _table(names: tuple[str, str], items: list[tuple[str, str, Counts]], group: bool = True) -> str:
+    headers = (*names, "entries", "transl.", "fuzzy", "untransl.", "words",
                "w.transl.", "w.fuzzy", "done")
-    rows: list[tuple[str, ...]] = []
 
     def row(tag: str, doc: str, c: Counts) -> tuple[str, ...]:
         return (tag, doc, str(c.total_entries), str(c.entries["translated"]), str(c.entries["fuzzy"]),
                 str(c.entries["untranslated"]), str(c.total_words), str(c.words["translated"]),
                 str(c.words["fuzzy"]), f"{c.percent:.1f}%")
 
-    for tag, lang in sorted(status.languages.items()):
-        for doc, counts in sorted(lang.documents.items()):
-            rows.append(row(tag, doc, counts))
-        rows.append(row(tag, "(total)", lang.totals))
+    rows = [row(*item) for item in items]
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
 
     def fmt(cells: tuple[str, ...]) -> str:
@@ -289,7 +255,7 @@ def render_table(status: Status) -> str:
     lines = [fmt(headers), "  ".join("-" * w for w in widths)]
     previous = None
     for cells in rows:
-        if previous is not None and cells[0] != previous:
+        if group and previous is not None and cells[0] != previous:
             lines.append("")
         lines.append(fmt(cells))
         previous = cells[0]

@@ -1,15 +1,14 @@
-"""status: counts, the fast reader agreeing with the full parser, JSON, SVG, other projects, speed."""
+"""status: counts, JSON, SVG, other projects (components, refused and non-UTF-8 catalogs), speed."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from scripts import pofile, status
 from scripts.__main__ import main
@@ -39,23 +38,6 @@ def test_counts() -> None:
     assert counts.words == {"translated": 4, "fuzzy": 2, "untranslated": 5}
     assert counts.percent == round(100 * 4 / 11, 1)
     assert status.count_text(pofile.dumps(sample())).as_dict() == counts.as_dict()
-
-
-entries = st.builds(
-    Entry,
-    msgid=st.text(st.sampled_from("ab c\n\"\\é’"), min_size=1, max_size=120),
-    msgstr=st.sampled_from(["", "FIXTURE", "FIXTURE \"x\"\n" * 9]),
-    msgctxt=st.sampled_from([None, "", "ctx"]),
-    flags=st.sampled_from([[], ["fuzzy"], ["no-wrap"], ["fuzzy", "python-format"]]),
-    obsolete=st.booleans(),
-)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(entries, max_size=12, unique_by=lambda e: (e.msgctxt, e.msgid)), st.booleans())
-def test_fast_reader_agrees_with_the_parser(items: list[Entry], with_header: bool) -> None:
-    text = pofile.dumps(Catalog(header=HEADER if with_header else None, entries=items))
-    assert status.count_text(text).as_dict() == status.count_catalog(pofile.parse(text)).as_dict()
 
 
 def _write(path: Path, catalog: Catalog) -> Path:
@@ -123,3 +105,46 @@ def test_fifty_thousand_entries_in_under_a_second(tmp_path: Path) -> None:
     assert total == 50_000
     print(f"status: 50,000 entries in {best:.2f} s")
     assert best < 2.0  # ~0.4 s on a developer machine; generous for a loaded CI runner
+
+
+def test_components_sharing_a_file_name_are_different_catalogs(tmp_path: Path, capsys) -> None:
+    """Two `<component>/locale/de/LC_MESSAGES/messages.po` of 200 and 89 entries count 289."""
+    tree = tmp_path / "tree"
+    for component, size in (("alpha", 200), ("beta", 89)):
+        catalog = Catalog(header=HEADER, entries=[Entry(msgid=f"{component} mensaje {i}", msgstr="FIXTURE" if i % 2 else "")
+                                                  for i in range(size)])
+        _write(tree / component / "locale" / "de" / "LC_MESSAGES" / "messages.po", catalog)
+    result = status.paths_status([tree])
+    assert result.languages["de"].totals.total_entries == 289
+    assert set(result.languages["de"].documents) == {"alpha/locale:messages", "beta/locale:messages"}
+    assert {name: c.total_entries for name, c in result.directories.items()} == {
+        "alpha/locale": 200, "beta/locale": 89}
+    assert main(["status", str(tree)]) == 0
+    table = capsys.readouterr().out
+    assert "directory" in table and "alpha/locale" in table and "289" in table
+    assert main(["status", "--json", str(tree)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["directories"]["beta/locale"]["entries"]["total"] == 89
+
+
+def test_a_catalog_gettext_refuses_is_reported_and_not_counted(tmp_path: Path, capsys) -> None:
+    tree = tmp_path / "tree"
+    _write(tree / "de" / "LC_MESSAGES" / "good.po", sample())
+    bad = tree / "de" / "LC_MESSAGES" / "bad.po"
+    bad.write_text('msgid ""\nmsgstr ""\n\nmsgid "uno"\nmsgstr "a"\n\nmsgid "dos"\nmsgstr "sin cerrar\n', encoding="utf-8")
+    assert subprocess.run(["msgfmt", "-o", "/dev/null", str(bad)], capture_output=True, check=False).returncode != 0
+    assert main(["status", str(tree)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:8: [po-syntax]" in err and "counted nothing in this file" in err
+    result = status.paths_status([tree])
+    assert result.languages["de"].totals.total_entries == 6 and result.skipped == [str(bad)]
+
+
+def test_an_iso_8859_1_catalog_is_counted(tmp_path: Path) -> None:
+    raw = ('msgid ""\nmsgstr ""\n"Language: de\\n"\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'
+           'msgid "Größe der Datei"\nmsgstr "FIXTURE Größe"\n').encode("latin-1")
+    path = tmp_path / "latin.po"
+    path.write_bytes(raw)
+    result = status.paths_status([path])
+    assert not result.problems
+    assert result.languages["de"].totals.words["translated"] == 3
