@@ -116,7 +116,11 @@ def parse_msgfmt(stderr: str, shown: str) -> list[Diagnostic]:
         message = match.group("message").strip()
         if _SKIPPED.search(message):
             continue
-        code = next((code for pattern, code in _MESSAGE_CODES if pattern.search(message)), "po-msgfmt")
+        code = "po-msgfmt"  # what gettext refuses that has no code of its own
+        for pattern, known in _MESSAGE_CODES:
+            if pattern.search(message):
+                code = known
+                break
         message = message.removeprefix("...").rstrip(".") if message.startswith("...") else message
         found.append(diagnostic(code, shown, int(match.group("line")), f"{message} (msgfmt -c)"))
     return found
