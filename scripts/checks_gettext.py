@@ -30,9 +30,9 @@ _MESSAGE_CODES = (
     (re.compile(r"duplicate message definition"), "po-duplicate"),
     (re.compile(r"multibyte|charset|character set|encoding", re.IGNORECASE), "po-encoding"),
     (re.compile(r"do not both (?:begin|end) with"), "po-newline"),
-    (re.compile(r"but some messages have|plural forms"), "po-plural-count"),
-    (re.compile(r"plural|nplurals", re.IGNORECASE), "po-header-plural"),
+    (re.compile(r"but some messages have"), "po-plural-count"),
     (re.compile(r"format"), "po-format"),
+    (re.compile(r"plural expression|nplurals|Plural-Forms", re.IGNORECASE), "po-header-plural"),
     (re.compile(r"syntax error|missing 'msgstr|end-of-file|end of file|keyword|invalid control sequence"),
      "po-syntax"),
 )

@@ -39,8 +39,8 @@ _MARKUP_CHARS = frozenset("<`{[~:!")
 _SCRIPT_RE = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|meta|link|base|svg|math)\b", re.IGNORECASE)
 _HANDLER_RE = re.compile(r"<[^<>]*?\s(on[a-z]+)\s*=", re.IGNORECASE)
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>|<!--")
-_ATTR_URL_RE = re.compile(r"\b(?:href|src|action|formaction|srcset|xlink:href)\s*=\s*[\"']?\s*([^\"'\s>]+)",
-                          re.IGNORECASE)
+_ATTR_URL_RE = re.compile(r"\b(?:href|src|action|formaction|srcset|xlink:href|data)\s*=\s*"
+                          r"(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 # Browsers drop controls and spaces anywhere in a URL before reading its scheme ("java\tscript:").
 _URL_IGNORED_RE = re.compile(r"[\x00-\x20\x7f]+")
 _BAD_SCHEME_RE = re.compile(r"^(javascript|vbscript|data):", re.IGNORECASE)
@@ -177,7 +177,8 @@ def unsafe_problems(text: str, source: str, line: int, report: Report) -> bool:
         report(line, "unsafe-handler", f"the translation contains an event handler ({handler.group(1)}=)",
                "remove the attribute; translations are text and MyST markup only")
     urls = [*mine.links, *mine.images]
-    urls += [m.group(1) for fragment in added_html for m in _ATTR_URL_RE.finditer(fragment)]
+    urls += [next(g for g in m.groups() if g is not None) for fragment in added_html
+             for m in _ATTR_URL_RE.finditer(fragment)]
     bad = [url for url in urls if bad_scheme(url)]
     if bad:
         report(line, "unsafe-url", f"the translation links to {bad[0]!r}", "use the http(s) address the source text uses")

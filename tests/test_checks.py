@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from scripts import catalogs, checks, pofile
-from scripts.checks_markup import markup_of
 from scripts.__main__ import main
+from scripts.checks_markup import markup_of
 from scripts.diagnostic_codes import severity
 from scripts.languages import load_registry
 from tests.translator_fixtures import make_project
