@@ -34,8 +34,9 @@ MYST_EXTENSIONS = frozenset({"colon_fence", "deflist", "fieldlist", "substitutio
 LINK_ROLES = frozenset({"ref", "term", "doc", "numref", "download", "eq", "any", "cite", "footcite", "keyword",
                         "option", "envvar", "token", "py:func", "py:class", "py:mod"})
 RAW_NAMES = frozenset({"raw", "eval-rst"})
-# Characters without which a text has no MyST markup these checks look at (emphasis aside).
-_MARKUP_CHARS = frozenset("<`{[~:!")
+# A text needs parsing only if it has one of these: HTML or an autolink, code or a role, a role or a
+# substitution, a link, a reference definition or a footnote (fences are found by _FENCE_LINE_RE).
+_NEEDS_PARSING_RE = re.compile(r"[<`]|\}`|\{\{|\]\(|\]:|\]\[|\[\^")
 _SCRIPT_RE = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|meta|link|base|svg|math)\b", re.IGNORECASE)
 _HANDLER_RE = re.compile(r"<[^<>]*?\s(on[a-z]+)\s*=", re.IGNORECASE)
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>|<!--")
@@ -62,6 +63,10 @@ def _parser() -> MarkdownIt:
     md = create_md_parser(MdParserConfig(enable_extensions=set(MYST_EXTENSIONS)), RendererHTML)
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    md.core.ruler.disable(["text_join", "wordcount"], ignoreInvalid=True)  # nothing compared comes from them
+    md.block.ruler.disable(["front_matter", "table", "heading", "lheading", "hr"], ignoreInvalid=True)
+    md.inline.ruler.disable(["emphasis"], ignoreInvalid=True)
+    md.inline.ruler2.disable(["balance_pairs", "emphasis", "fragments_join"], ignoreInvalid=True)
     return md
 
 
@@ -114,12 +119,21 @@ def _inline(children: Iterable[Token], found: Markup) -> None:
             _inline(token.children, found)
 
 
+_NO_MARKUP = Markup()
+
+
 @lru_cache(maxsize=4096)
 def markup_of(text: str) -> Markup:
-    """Everything MyST would make of `text` that the checks compare (cached: msgids repeat)."""
+    """Everything MyST would make of `text` that the checks compare (cached: msgids repeat).
+
+    Most sentences have no markup at all: they get one shared empty Markup, never parsed."""
+    needs_parsing = _NEEDS_PARSING_RE.search(text)
+    fences = _FENCE_LINE_RE.findall(text) if ("``" in text or "~~" in text or "::" in text) else []
+    if not needs_parsing and not fences:
+        return _NO_MARKUP
     found = Markup()
-    found.fences.update(m.group(1)[0] * 3 for m in _FENCE_LINE_RE.finditer(text))
-    if _MARKUP_CHARS.isdisjoint(text):
+    found.fences.update(fence[0] * 3 for fence in fences)
+    if not needs_parsing:
         return found
     tokens = _parser().parse(text, {})
     for token in tokens:
@@ -163,6 +177,8 @@ def unsafe_problems(text: str, source: str, line: int, report: Report) -> bool:
     the translation adds is reported. True if an unsafe element or attribute was reported.
     """
     mine = markup_of(text)
+    if mine is _NO_MARKUP:
+        return False
     theirs = markup_of(source)
     added_html = list((mine.html - theirs.html).elements())
     unsafe = False
@@ -192,6 +208,8 @@ def markup_problems(text: str, source: str, line: int, report: Report, unsafe_re
     """The markup of the source that must survive in the translation, and HTML it must not add."""
     mine = markup_of(text)
     theirs = markup_of(source)
+    if mine is theirs or mine == theirs:
+        return
     if mine.fences != theirs.fences:
         report(line, "myst-fence", "a code or directive fence (```, ~~~, :::) opens or closes here that the "
                "msgid does not have", "write the text as one paragraph, like the msgid: no line starting with "
