@@ -34,6 +34,10 @@ MYST_EXTENSIONS = frozenset({"colon_fence", "deflist", "fieldlist", "substitutio
 LINK_ROLES = frozenset({"ref", "term", "doc", "numref", "download", "eq", "any", "cite", "footcite", "keyword",
                         "option", "envvar", "token", "py:func", "py:class", "py:mod"})
 RAW_NAMES = frozenset({"raw", "eval-rst"})
+# Directives whose content is shown as it is written, not parsed as MyST
+LITERAL_DIRECTIVES = frozenset({"code", "code-block", "sourcecode", "code-cell", "literalinclude", "math",
+                                "csv-table", "graphviz", "mermaid"})
+_DIRECTIVE_OPTIONS_RE = re.compile(r"\A(?:---\n(?:[^\n]*\n)*?---\n|(?:[ \t]*:[\w-]+:[^\n]*\n)*)")
 # A text needs parsing only if it has one of these: HTML or an autolink, code or a role, a role or a
 # substitution, a link, a reference definition or a footnote (fences are found by _FENCE_LINE_RE).
 _NEEDS_PARSING_RE = re.compile(r"[<`]|\}`|\{\{|\]\(|\]:|\]\[|\[\^")
@@ -142,11 +146,21 @@ def markup_of(text: str) -> Markup:
             _inline(token.children, found)
         elif kind == "html_block":
             found.html[token.content] += 1
-        elif kind in ("fence", "colon_fence") and token.info.strip().strip("{}").split("}")[0] in RAW_NAMES:
-            found.raw += 1
+        elif kind in ("fence", "colon_fence") and token.info.startswith("{"):
+            name = token.info[1:].split("}", 1)[0].strip()
+            if name in RAW_NAMES:
+                found.raw += 1
+            elif name not in LITERAL_DIRECTIVES:  # MyST parses a directive's content as MyST
+                _merge(found, markup_of(_DIRECTIVE_OPTIONS_RE.sub("", token.content)))
         elif kind == "substitution_block":
             found.substitutions[token.content.strip()] += 1
     return found
+
+
+def _merge(into: Markup, other: Markup) -> None:
+    for name in ("roles", "code", "links", "images", "footnotes", "substitutions", "html", "fences"):
+        getattr(into, name).update(getattr(other, name))
+    into.raw += other.raw
 
 
 def _show(item: object) -> str:

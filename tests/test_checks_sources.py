@@ -52,6 +52,7 @@ def file_codes(path: Path) -> list[tuple[str, int]]:
     ("Lenguajes: JavaScript: vbscript: data: nada más.", "Languages: JavaScript: vbscript: data: nothing else."),
     ("El elemento `<meta>` va en la cabecera.", "The `<meta>` element goes in the head."),
     ("Use ``<script src=x>`` con cuidado.", "Use ``<script src=x>`` with care."),
+    ("Así:\n\n```{code-block} html\n<script>x()</script>\n```", "Thus:\n\n```{code-block} html\n<script>x()</script>\n```"),
     ("Un salto<br>de línea.", "A line<br>break."),
 ])
 def test_what_is_not_html_or_a_link_is_not_reported(msgid: str, msgstr: str) -> None:
@@ -70,6 +71,9 @@ def test_what_is_not_html_or_a_link_is_not_reported(msgid: str, msgstr: str) -> 
     ('See <a href="java\tscript:alert(1)">it</a>.', "unsafe-url"),
     ("See {raw}`<b>x</b>`.", "unsafe-directive"),
     ("See the portal.\n\n```{raw} html\n<b>x</b>\n```", "unsafe-directive"),
+    ("See the portal.\n\n:::{note}\n:class: tip\n<script>alert(1)</script>\n:::", "unsafe-script"),
+    ("See the portal.\n\n```{admonition} Title\n[x](javascript:alert(1))\n```", "unsafe-url"),
+    ("- item\n\n  > <iframe src=x></iframe>", "unsafe-script"),
 ])
 def test_real_attacks_are_still_caught(msgstr: str, code: str) -> None:
     assert code in entry_codes("Vea el portal.", msgstr)
