@@ -16,6 +16,7 @@ checks that mean the same in reST run (see `rest_problems`).
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -54,8 +55,9 @@ _FENCE_LINE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,}|:{3,})", re.MULTILINE)
 
 
 def bad_scheme(url: str) -> bool:
-    """True for a javascript:, vbscript: or data: URL, as a browser would read its scheme."""
-    return bool(_BAD_SCHEME_RE.match(_URL_IGNORED_RE.sub("", url)))
+    """True for a javascript:, vbscript: or data: URL, as a browser would read its scheme (after
+    decoding character references, as it does in an attribute)."""
+    return bool(_BAD_SCHEME_RE.match(_URL_IGNORED_RE.sub("", html.unescape(url))))
 
 
 @lru_cache(maxsize=1)

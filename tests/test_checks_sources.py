@@ -69,6 +69,8 @@ def test_what_is_not_html_or_a_link_is_not_reported(msgid: str, msgstr: str) -> 
     ("See <javascript:alert(1)>.", "unsafe-url"),
     ("See [the portal][p].\n\n[p]: vbscript:msgbox", "unsafe-url"),
     ('See <a href="java\tscript:alert(1)">it</a>.', "unsafe-url"),
+    ('See <a href="&#106;avascript:alert(1)">it</a>.', "unsafe-url"),
+    ("See [it](&#106;avascript:alert(1)).", "unsafe-url"),
     ("See {raw}`<b>x</b>`.", "unsafe-directive"),
     ("See the portal.\n\n```{raw} html\n<b>x</b>\n```", "unsafe-directive"),
     ("See the portal.\n\n:::{note}\n:class: tip\n<script>alert(1)</script>\n:::", "unsafe-script"),
