@@ -112,14 +112,19 @@ def check_entry(entry: Entry, language: Language | None, report: _Reporter, *, r
 
 
 def nfc_effect(text: str) -> str:
-    """What NFC does to this text, for the hint: compose (é from e + ´), decompose (scripts whose
-    canonical form is decomposed), or reorder combining marks."""
-    normal = unicodedata.normalize("NFC", text)
-    if len(normal) < len(text):
-        return "it composes letters and their marks into single characters where Unicode has them (é from e + ´)"
-    if len(normal) > len(text):
-        return "it decomposes characters whose canonical form is a letter plus a mark (as in many Indic scripts)"
-    return "it puts combining marks in their canonical order"
+    """What NFC does to this text, for the hint: compose (é from e + ´), decompose (characters
+    excluded from composition, as in several Indic scripts), replace singletons, reorder marks."""
+    effects = []
+    unstable = {c: unicodedata.normalize("NFC", c) for c in set(text) if not unicodedata.is_normalized("NFC", c)}
+    if any(len(n) > 1 for n in unstable.values()):
+        effects.append("decomposes characters Unicode excludes from composition into letter + mark "
+                       "(as in several Indic scripts)")
+    if any(len(n) == 1 for n in unstable.values()):
+        effects.append("replaces characters by their canonical equivalent (Ω U+2126 by Ω U+03A9)")
+    each = "".join(unstable.get(c, c) for c in text)
+    if len(unicodedata.normalize("NFC", each)) < len(each):
+        effects.append("composes letters and their marks into one character where Unicode has one (é from e + ´)")
+    return "it " + (" and ".join(effects) if effects else "puts the combining marks in their canonical order")
 
 
 def _check_text(text: str, source: str, language: Language | None, line: int, report: _Reporter) -> None:

@@ -212,6 +212,9 @@ def test_the_nfc_hint_says_what_nfc_does_to_that_text() -> None:
     checks.check_entry(pofile.Entry(msgid="Texto.", msgstr="\u0958 text.", msgstr_line=1),
                        REGISTRY.get("en"), decomposes)
     assert [d.code for d in decomposes.found] == ["unicode-nfc"] and "decomposes" in decomposes.found[0].hint
+    assert "composes" not in decomposes.found[0].hint.replace("decomposes", "")
+    assert "canonical order" in checks.nfc_effect("x\u0301\u0328")  # marks reordered, nothing composed
+    assert "canonical equivalent" in checks.nfc_effect("\u2126")      # OHM SIGN -> GREEK CAPITAL OMEGA
 
 
 # -- encodings -----------------------------------------------------------------------------------
