@@ -31,17 +31,20 @@ if TYPE_CHECKING:
 # report(line, code, message, hint)
 Report = Callable[[int, str, str, str], None]
 
-MYST_EXTENSIONS = frozenset({"colon_fence", "deflist", "fieldlist", "substitution", "attrs_block"})
 LINK_ROLES = frozenset({"ref", "term", "doc", "numref", "download", "eq", "any", "cite", "footcite", "keyword",
                         "option", "envvar", "token", "py:func", "py:class", "py:mod"})
+# scripts/sphinxext/defaults.py's myst_enable_extensions (a test keeps them equal; importing it here
+# would load Sphinx for every `check`). substitution stays although the build hardens it away:
+# a {{ }} must still be compared.
+MYST_EXTENSIONS = frozenset({"colon_fence", "deflist", "fieldlist", "substitution", "attrs_block"})
 RAW_NAMES = frozenset({"raw", "eval-rst"})
 # Directives whose content is shown as it is written, not parsed as MyST
 LITERAL_DIRECTIVES = frozenset({"code", "code-block", "sourcecode", "code-cell", "literalinclude", "math",
                                 "csv-table", "graphviz", "mermaid"})
 _DIRECTIVE_OPTIONS_RE = re.compile(r"\A(?:---\n(?:[^\n]*\n)*?---\n|(?:[ \t]*:[\w-]+:[^\n]*\n)*)")
-# A text needs parsing only if it has one of these: HTML or an autolink, code or a role, a role or a
-# substitution, a link, a reference definition or a footnote (fences are found by _FENCE_LINE_RE).
-_NEEDS_PARSING_RE = re.compile(r"[<`]|\}`|\{\{|\]\(|\]:|\]\[|\[\^")
+# A text needs parsing only if it has one of these: HTML or an autolink, code, a backtick fence or a
+# role, a substitution, a link, a reference definition, a footnote, a colon or tilde fence.
+_NEEDS_PARSING_RE = re.compile(r"[<`]|\{\{|\]\(|\]:|\]\[|\[\^|:::|~~~")
 _SCRIPT_RE = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|meta|link|base|svg|math)\b", re.IGNORECASE)
 _HANDLER_RE = re.compile(r"<[^<>]*?\s(on[a-z]+)\s*=", re.IGNORECASE)
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>|<!--")

@@ -14,6 +14,7 @@ import pytest
 from scripts import checks, pofile
 from scripts.__main__ import main
 from scripts.checks_gettext import parse_msgfmt
+from scripts.checks_markup import MYST_EXTENSIONS
 from scripts.diagnostics import po_wrap
 from scripts.languages import load_registry
 from tests.translator_fixtures import make_project
@@ -73,6 +74,8 @@ def test_what_is_not_html_or_a_link_is_not_reported(msgid: str, msgstr: str) -> 
     ("See [it](&#106;avascript:alert(1)).", "unsafe-url"),
     ("See {raw}`<b>x</b>`.", "unsafe-directive"),
     ("See the portal.\n\n```{raw} html\n<b>x</b>\n```", "unsafe-directive"),
+    ("See the portal.\n\n:::{raw} latex\n\\input{/etc/hostname}\n:::", "unsafe-directive"),
+    ("See the portal.\n\n~~~{eval-rst}\n.. include:: /etc/hostname\n~~~", "unsafe-directive"),
     ("See the portal.\n\n:::{note}\n:class: tip\n<script>alert(1)</script>\n:::", "unsafe-script"),
     ("See the portal.\n\n```{admonition} Title\n[x](javascript:alert(1))\n```", "unsafe-url"),
     ("- item\n\n  > <iframe src=x></iframe>", "unsafe-script"),
@@ -256,3 +259,9 @@ def test_po_wrap_is_one_warning(tmp_path: Path) -> None:
                     encoding="utf-8")
     found = checks.check_file(path, REGISTRY, tmp_path)
     assert found == [po_wrap("en/LC_MESSAGES/a.po", found[0].line)] and found[0].severity == "warning"
+
+
+def test_check_parses_with_the_extensions_the_build_enables() -> None:
+    from scripts.sphinxext.defaults import myst_enable_extensions
+
+    assert MYST_EXTENSIONS == {*myst_enable_extensions, "substitution"}
