@@ -264,4 +264,4 @@ def test_po_wrap_is_one_warning(tmp_path: Path) -> None:
 def test_check_parses_with_the_extensions_the_build_enables() -> None:
     from scripts.sphinxext.defaults import myst_enable_extensions
 
-    assert MYST_EXTENSIONS == {*myst_enable_extensions, "substitution"}
+    assert {*myst_enable_extensions, "substitution"} == MYST_EXTENSIONS
