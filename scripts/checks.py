@@ -13,7 +13,9 @@ in CONTRIBUTING.md.
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import subprocess
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -32,7 +34,7 @@ from scripts.catalogs import (
     pot_files,
     project_from,
 )
-from scripts.checks_gettext import decode, msgfmt_problems, to_utf8_header
+from scripts.checks_gettext import decode, msgfmt_result, start_msgfmt, to_utf8_header
 from scripts.checks_markup import REST_SKIPPED, is_restructuredtext, markup_problems, rest_problems, unsafe_problems
 from scripts.diagnostic_codes import reported_by
 from scripts.diagnostics import Diagnostic, catalog_orphan, diagnostic, display_path, po_wrap
@@ -230,22 +232,29 @@ def source_is_rest(catalog: Catalog) -> bool:
     return is_restructuredtext((e.msgid for e in active), (r for e in active for r in e.references))
 
 
-def check_file(path: Path, registry: Registry, root: Path | None = None, *, wrapping: bool = True) -> list[Diagnostic]:
-    """Every check of one catalog: gettext's (`msgfmt -c`), then the header, markup and text checks.
+def check_file(path: Path, registry: Registry, root: Path | None = None, *, wrapping: bool = True,
+               msgfmt: subprocess.Popen[bytes] | None = None) -> list[Diagnostic]:
+    """Every check of one catalog: gettext's (`msgfmt -c`, or the one `msgfmt` already started on
+    it), then the header, markup and text checks.
 
     A reStructuredText catalog gets one `source-rest` note saying which checks it skipped."""
     shown = display_path(path, root)
     try:
-        raw = path.read_bytes()
-        text, decoded_from = decode(raw)
+        text, decoded_from = decode(path.read_bytes())
         catalog = pofile.parse(text)
-    except pofile.PoSyntaxError as exc:
+    except (pofile.PoSyntaxError, OSError) as exc:
+        if msgfmt is not None:
+            msgfmt_result(msgfmt, path, shown)  # ours says it first, and better
+        if isinstance(exc, OSError):
+            return [diagnostic("po-syntax", shown, 0, f"cannot read the file: {exc.strerror}", "check the path")]
         return [diagnostic(exc.code, shown, exc.line, exc.message, exc.hint)]
-    except OSError as exc:
-        return [diagnostic("po-syntax", shown, 0, f"cannot read the file: {exc.strerror}", "check the path")]
-    found = msgfmt_problems(raw, shown)
-    rest = source_is_rest(catalog)
-    own = check_catalog_text(catalog, shown, registry, language_of_path(path), decoded_from=decoded_from, rest=rest)
+    msgfmt = msgfmt or start_msgfmt(path, shown)
+    try:
+        rest = source_is_rest(catalog)
+        own = check_catalog_text(catalog, shown, registry, language_of_path(path), decoded_from=decoded_from,
+                                 rest=rest)
+    finally:
+        found = msgfmt_result(msgfmt, path, shown)
     seen = {(d.code, d.line) for d in found}
     found += [d for d in own if (d.code, d.line) not in seen
               and not (d.code == "po-header-plural" and any(s[0] == d.code for s in seen))]
@@ -275,9 +284,7 @@ def check_project(project: Project, *, do_extract: bool = True, wait: float = 30
     """Every catalog, plus their consistency with the current sources' .pot templates."""
     registry = project.registry()
     root = project.root
-    found: list[Diagnostic] = []
-    for path in catalog_files(project):
-        found += check_file(path, registry, root)
+    found = _check_each(catalog_files(project), registry, root)
     if do_extract:
         with catalog_lock(project, wait):  # update may be rewriting build/gettext right now
             pots = extract(project).pots
@@ -328,10 +335,22 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 def check_files(paths: Iterable[Path], registry: Registry, root: Path | None = None) -> list[Diagnostic]:
     """Every check of each catalog named (directories are searched for *.po)."""
+    return summarize_notes(_check_each(expand_paths(paths), registry, root))
+
+
+def _check_each(paths: Sequence[Path], registry: Registry, root: Path | None) -> list[Diagnostic]:
+    """check_file on each catalog, with `msgfmt -c` started a few catalogs ahead: its processes
+    (mostly start-up time) then run on the other cores while this one does the pipeline's checks."""
+    ahead = max(2, os.cpu_count() or 2)
+    started: dict[int, subprocess.Popen[bytes] | None] = {}
     found: list[Diagnostic] = []
-    for path in expand_paths(paths):
-        found += check_file(path, registry, root)
-    return summarize_notes(found)
+    for index, path in enumerate(paths):
+        for later in range(index, min(index + ahead, len(paths))):
+            if later not in started:
+                is_file = paths[later].is_file()
+                started[later] = start_msgfmt(paths[later], display_path(paths[later], root)) if is_file else None
+        found += check_file(path, registry, root, msgfmt=started.pop(index))
+    return found
 
 
 def fix_file(path: Path) -> bool:
