@@ -118,11 +118,6 @@ def msgfmt_result(process: subprocess.Popen[bytes], path: Path, shown: str) -> l
                                    for line in text.splitlines()), shown)
 
 
-def msgfmt_problems(path: Path, shown: str) -> list[Diagnostic]:
-    """What `msgfmt -c` refuses in a catalog, as diagnostics of `shown`."""
-    return msgfmt_result(start_msgfmt(path, shown), path, shown)
-
-
 def parse_msgfmt(stderr: str, shown: str) -> list[Diagnostic]:
     """msgfmt's error lines as diagnostics; warnings and its summary line are dropped."""
     found: list[Diagnostic] = []

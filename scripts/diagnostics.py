@@ -2,7 +2,9 @@
 
 `path:line: [code] what is wrong — how to fix it` is the format editors, CI logs and
 translators' terminals all understand; every module reports through it so that a code is
-documented once (CONTRIBUTING.md) and can be searched for.
+defined once (scripts/diagnostic_codes.py: meaning, severity, fix), documented once
+(CONTRIBUTING.md) and can be searched for. `diagnostic()` takes a code's severity from that table,
+so no caller can make a warning an error in one place and not in another.
 """
 
 from __future__ import annotations
