@@ -1,25 +1,28 @@
 """Every check a catalog must pass before it is published, each with a stable code.
 
 A translation reaches readers as HTML, PDF and EPUB, so a catalog is checked for what breaks a
-build (syntax, headers, what `msgfmt -c` refuses), for what breaks the page (MyST roles, links,
-code and footnotes that must survive translation), for what must never be published (raw HTML,
-scripts, javascript: URLs, remote images, raw directives), and for the orthography the
-language's community chose (NFC, its apostrophe). Codes are documented in CONTRIBUTING.md; the
-list below is the single source for their meaning.
+build (syntax, headers, and what `msgfmt -c` refuses: scripts/checks_gettext.py asks gettext
+itself), for what breaks the page (MyST roles, links, code and footnotes that must survive
+translation) and for what must never be published (raw HTML, scripts, javascript: URLs, remote
+images, raw directives, invisible bidi controls) — scripts/checks_markup.py reads both texts with
+MyST's own parser — and for the orthography the language's community chose (NFC, its apostrophe).
+Codes, their meaning and severity are defined once in scripts/diagnostic_codes.py and documented
+in CONTRIBUTING.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import subprocess
 import sys
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from scripts import pofile, terminology
-from scripts.adoption import PLACEHOLDER_CODES, PLACEHOLDER_ROLES, check_placeholders
+from scripts.adoption import check_placeholders
 from scripts.atomic import write_atomic
 from scripts.catalogs import (
     INTERFACE_DOMAIN,
@@ -29,73 +32,26 @@ from scripts.catalogs import (
     extract,
     first_difference,
     language_of_path,
-    nplurals,
     pot_files,
     project_from,
 )
-from scripts.diagnostics import Diagnostic, display_path
+from scripts.checks_gettext import decode, msgfmt_result, start_msgfmt, to_utf8_header
+from scripts.checks_markup import REST_SKIPPED, is_restructuredtext, markup_problems, rest_problems, unsafe_problems
+from scripts.diagnostic_codes import reported_by
+from scripts.diagnostics import Diagnostic, catalog_orphan, diagnostic, display_path, po_wrap
 from scripts.languages import APOSTROPHES, Language, Registry
 from scripts.pofile import Catalog, Entry
 from scripts.project import Project
 
-# code -> what it means (CONTRIBUTING.md explains how to fix each one)
-CODES = {
-    "po-syntax": "the file is not a valid gettext catalog",
-    "po-encoding": "the file is not UTF-8, or its header declares another charset",
-    "po-header-language": "the Language header is missing or differs from the catalog's directory",
-    "po-header-plural": "the Plural-Forms header is missing or differs from the registry",
-    "po-header-fuzzy": "the header is marked fuzzy, so gettext would ignore it",
-    "po-unknown-language": "a catalog for a language that is not in locale/languages.toml",
-    "po-duplicate": "the same msgid appears twice",
-    "po-newline": "msgid and msgstr do not both begin/end with a newline",
-    "po-format": "format placeholders differ between msgid and msgstr",
-    "po-plural-count": "the number of msgstr[N] forms differs from nplurals",
-    "po-wrap": "not in the canonical wrapping (warning; `check --fix` or `wrap` fixes it)",
-    "myst-role": "a MyST role or its target is missing or changed ({ref}, {term}, {doc}...)",
-    "myst-link": "a link's URL or target is missing or changed",
-    "myst-code": "inline code is missing or changed",
-    "myst-fence": "a ``` or ::: fence opens or closes in the translation but not in the source",
-    "myst-footnote": "a footnote reference [^x] is missing or changed",
-    "myst-substitution": "a substitution {{ name }} is missing or changed",
-    "myst-image": "an image's source is missing or changed",
-    "unsafe-html": "raw HTML that the source text does not have",
-    "unsafe-script": "a script, iframe, object, embed, style, form, meta, link or base element",
-    "unsafe-handler": "an HTML event handler attribute (onclick=, onerror=...)",
-    "unsafe-url": "a javascript:, vbscript: or data: URL",
-    "unsafe-image": "an image loaded from another site",
-    "unsafe-directive": "a {raw} or {eval-rst} directive or role",
-    "unicode-nfc": "text not in Unicode NFC (`check --fix` fixes it)",
-    "apostrophe": "a glottal mark other than the one the registry sets for the language",
-    "whitespace": "leading or trailing spaces differ from the msgid",
-    "term-inconsistent": "a glossary term of the msgid lacks its agreed translation (warning; scripts/terminology.py)",
-    "catalog-missing": "a document has no catalog in a registered language",
-    "catalog-stale": "a catalog's msgids differ from the current source",
-    "catalog-orphan": "a catalog whose document no longer exists (warning)",
-    **PLACEHOLDER_CODES,
-}
+# code -> what it means, for the codes `check` reports (scripts/diagnostic_codes.py is the table)
+CODES = {name: row.meaning for name, row in reported_by("check").items() if name != "msgfmt-missing"}
 
-_ROLE_RE = re.compile(r"\{([A-Za-z][\w.+:-]*)\}(`+)(.+?)(?<!`)\2(?!`)", re.DOTALL)
-_LINK_ROLES = frozenset({"ref", "term", "doc", "numref", "download", "eq", "any", "cite", "footcite",
-                         "keyword", "option", "envvar", "token", "py:func", "py:class", "py:mod"})
-_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-_IMAGE_RE = re.compile(r"!\[[^\[\]]*\]\(\s*<?([^()\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_LINK_RE = re.compile(r"(?<!!)\[[^\[\]]*\]\(\s*<?([^()\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_AUTOLINK_RE = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
-_FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
-_SUBSTITUTION_RE = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
-_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>|<!--")
-_SCRIPT_RE = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|meta|link|base|svg|math)\b",
-                        re.IGNORECASE)
-_HANDLER_RE = re.compile(r"<[^<>]*?\s(on[a-z]+)\s*=", re.IGNORECASE)
-_BAD_SCHEME_RE = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
-_SCRIPT_SCHEME_RE = re.compile(r"\b(javascript|vbscript)\s*:", re.IGNORECASE)
-_ATTR_URL_RE = re.compile(r"\b(?:href|src|action|formaction|srcset)\s*=\s*[\"']?\s*([^\"'\s>]+)", re.IGNORECASE)
-_DIRECTIVE_RE = re.compile(r"\{(raw|eval-rst)\}|\.\.\s+raw::", re.IGNORECASE)
-_REMOTE_RE = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
-_PY_FORMAT_RE = re.compile(r"%(?:\(([^)]*)\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
-_BRACE_FORMAT_RE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 _SPACES = " \t\u00a0\u202f\u3000"
 _MARKS = "".join(APOSTROPHES.values())
+# Bidirectional controls and zero-width characters: invisible, they can make a reader see other
+# text than the reviewers approved (CVE-2021-42574, "Trojan Source").
+INVISIBLE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                      "\u200b\u200c\u200d\u2060\ufeff")
 
 
 def _edges(text: str) -> tuple[str, str]:
@@ -106,91 +62,13 @@ def _edges(text: str) -> tuple[str, str]:
     return start, end
 
 
-def _roles(text: str) -> tuple[Counter[tuple[str, str]], str]:
-    """(role, target) of every role, and the text with the roles blanked out."""
-    found: Counter[tuple[str, str]] = Counter()
-    for match in _ROLE_RE.finditer(text):
-        name, content = match.group(1), match.group(3).strip()
-        if name in ("raw", "eval-rst", *PLACEHOLDER_ROLES):
-            continue  # unsafe-directive reports these; param-* the adoption parameters
-        if name in _LINK_ROLES:
-            target = content
-            if content.endswith(">") and "<" in content:
-                target = content[content.rindex("<") + 1:-1].strip()
-            found[(name, target)] += 1
-        else:
-            found[(name, "")] += 1
-    return found, _ROLE_RE.sub(" ", text)
-
-
-def _code_spans(text: str) -> Counter[str]:
-    return Counter(m.group(2).strip() for m in _CODE_RE.finditer(text))
-
-
-def _without_code(text: str) -> str:
-    return _CODE_RE.sub(" ", text)
-
-
-def _format_placeholders(text: str, flags: list[str]) -> object:
-    if "python-format" in flags or "c-format" in flags:
-        names = []
-        positional = []
-        for match in _PY_FORMAT_RE.finditer(text):
-            if match.group(2) == "%":
-                continue
-            if match.group(1) is not None:
-                names.append(match.group(1))
-            else:
-                positional.append(match.group(2))
-        return (sorted(set(names)), positional)
-    if "python-brace-format" in flags:
-        return sorted({(m.group(1) or "").split("!")[0].split(":")[0]
-                       for m in _BRACE_FORMAT_RE.finditer(text) if m.group(1) is not None})
-    return None
-
-
-def _flat(placeholders: object) -> list[list[str]]:
-    if isinstance(placeholders, tuple):
-        return [list(part) for part in placeholders]
-    return [list(placeholders)]  # type: ignore[call-overload]
-
-
 class _Reporter:
     def __init__(self, shown: str) -> None:
         self.shown = shown
         self.found: list[Diagnostic] = []
 
-    def __call__(self, line: int, code: str, message: str, hint: str, severity: str = "error") -> None:
-        self.found.append(Diagnostic(self.shown, line, code, message, hint, severity))
-
-
-_FENCE_LINE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,}|:{3,})", re.MULTILINE)
-
-
-def _fence_lines(text: str) -> list[str]:
-    """The fence markers that open or close a block at the start of a line."""
-    return [m.group(1)[0] * 3 for m in _FENCE_LINE_RE.finditer(text)]
-
-
-def _differs(report: _Reporter, line: int, code: str, what: str, source: Counter, translation: Counter,
-             hint: str) -> None:
-    missing = source - translation
-    extra = translation - source
-    if not missing and not extra:
-        return
-    parts = []
-    if missing:
-        parts.append("missing " + ", ".join(_show(x) for x in sorted(missing, key=str)))
-    if extra:
-        parts.append("not in the source " + ", ".join(_show(x) for x in sorted(extra, key=str)))
-    report(line, code, f"{what}: {'; '.join(parts)}", hint)
-
-
-def _show(item: object) -> str:
-    if isinstance(item, tuple):
-        name, target = item
-        return f"{{{name}}}`{target}`" if target else f"{{{name}}}"
-    return repr(item)
+    def __call__(self, line: int, code: str, message: str, hint: str) -> None:
+        self.found.append(diagnostic(code, self.shown, line, message, hint))
 
 
 def _is_letter(ch: str) -> bool:
@@ -212,47 +90,59 @@ def _apostrophe_words(text: str, wrong: str) -> list[str]:
     return words
 
 
-def check_entry(entry: Entry, language: Language | None, report: _Reporter) -> None:
-    """The checks of one entry's translation (each plural form against its source)."""
+def check_entry(entry: Entry, language: Language | None, report: _Reporter, *, rest: bool = False) -> None:
+    """The checks of one entry's translation (each plural form against its source); `rest` when
+    the catalog's source is reStructuredText (the MyST and HTML checks do not apply)."""
     line = entry.msgstr_line or entry.line
     source_all = entry.msgid if entry.msgid_plural is None else f"{entry.msgid}\n{entry.msgid_plural}"
     for index, translation in enumerate(entry.translations):
         if not translation:
             continue
-        unsafe = _check_absolute(translation, source_all, language, line, report)
+        _check_text(translation, source_all, language, line, report)
+        if rest:
+            rest_problems(translation, source_all, line, report)
+            unsafe = False
+        else:
+            unsafe = unsafe_problems(translation, source_all, line, report)
         if entry.fuzzy:
             continue
         source = entry.msgid if index == 0 or entry.msgid_plural is None else entry.msgid_plural
-        _check_relative(entry, translation, source, line, report, unsafe)
+        if _edges(source) != _edges(translation):
+            report(line, "whitespace", "leading or trailing spaces differ from the msgid",
+                   "start and end the translation with exactly the spaces the msgid has")
+        if not rest:
+            markup_problems(translation, source, line, report, unsafe)
+            check_placeholders(source, translation, line, report)
 
 
-def _check_absolute(text: str, source: str, language: Language | None, line: int, report: _Reporter) -> bool:
-    """The checks that need no msgid to compare with; True if unsafe HTML was already reported."""
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+def nfc_effect(text: str) -> str:
+    """What NFC does to this text, for the hint: compose (é from e + ´), decompose (characters
+    excluded from composition, as in several Indic scripts), replace singletons, reorder marks."""
+    effects = []
+    unstable = {c: unicodedata.normalize("NFC", c) for c in set(text) if not unicodedata.is_normalized("NFC", c)}
+    if any(len(n) > 1 for n in unstable.values()):
+        effects.append("decomposes characters Unicode excludes from composition into letter + mark "
+                       "(as in several Indic scripts)")
+    if any(len(n) == 1 for n in unstable.values()):
+        effects.append("replaces characters by their canonical equivalent (Ω U+2126 by Ω U+03A9)")
+    each = "".join(unstable.get(c, c) for c in text)
+    if len(unicodedata.normalize("NFC", each)) < len(each):
+        effects.append("composes letters and their marks into one character where Unicode has one (é from e + ´)")
+    return "it " + (" and ".join(effects) if effects else "puts the combining marks in their canonical order")
+
+
+def _check_text(text: str, source: str, language: Language | None, line: int, report: _Reporter) -> None:
+    """The checks of the characters themselves: NFC, invisible controls, the glottal mark."""
+    ascii_only = text.isascii()
+    if not ascii_only and not unicodedata.is_normalized("NFC", text):
         report(line, "unicode-nfc", "the translation is not in Unicode NFC",
-               "run `python -m scripts check --fix FILE` (it composes é from e + ´ where Unicode can)")
-    unsafe = False
-    if "<" in text and (script := _SCRIPT_RE.search(text)):
-        unsafe = True
-        report(line, "unsafe-script", f"the translation contains <{script.group(1)}>",
-               "remove the element; translations are text and MyST markup only")
-    if "<" in text and (match := _HANDLER_RE.search(text)):
-        unsafe = True
-        report(line, "unsafe-handler", f"the translation contains an event handler ({match.group(1)}=)",
-               "remove the attribute; translations are text and MyST markup only")
-    bad: list[str] = []
-    if ":" in text:
-        urls = [m.group(1) for m in _LINK_RE.finditer(text)] + [m.group(1) for m in _IMAGE_RE.finditer(text)]
-        urls += [m.group(1) for m in _ATTR_URL_RE.finditer(text)]
-        bad = [u for u in urls if _BAD_SCHEME_RE.match(u)]
-        if not bad and (m := _SCRIPT_SCHEME_RE.search(text)) and not _SCRIPT_SCHEME_RE.search(source):
-            bad = [m.group(0)]
-    if bad:
-        report(line, "unsafe-url", f"the translation links to {bad[0]!r}",
-               "use the http(s) address the source text uses")
-    if ("{" in text or ".." in text) and len(_DIRECTIVE_RE.findall(text)) > len(_DIRECTIVE_RE.findall(source)):
-        report(line, "unsafe-directive", "the translation contains a {raw} or {eval-rst} directive or role",
-               "remove it; raw output is never allowed in a translation")
+               f"run `python -m scripts check --fix FILE`: {nfc_effect(text)}")
+    if not ascii_only and not INVISIBLE.isdisjoint(text):
+        added = sorted({c for c in text if c in INVISIBLE and text.count(c) > source.count(c)})
+        if added:
+            names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip() for c in added)
+            report(line, "unsafe-invisible", f"the translation adds invisible characters the msgid does not have: {names}",
+                   "delete them; Poedit and most code editors can show invisible characters")
     if language is not None and language.apostrophe_char and any(mark in text for mark in _MARKS):
         wrong = "".join(c for c in _MARKS if c != language.apostrophe_char)
         words = [w for w in _apostrophe_words(text, wrong) if w not in source]
@@ -263,95 +153,11 @@ def _check_absolute(text: str, source: str, language: Language | None, line: int
                    f"which locale/languages.toml sets for {language.tag}",
                    f"write {language.apostrophe_char!r} ({code_point}); if the community's usage changed, "
                    "change `apostrophe` in the registry instead")
-    return unsafe
 
 
-def _check_relative(entry: Entry, text: str, msgid: str, line: int, report: _Reporter,
-                    unsafe_reported: bool) -> None:
-    if msgid.startswith("\n") != text.startswith("\n"):
-        report(line, "po-newline", "msgid and msgstr do not both begin with a newline (\\n)",
-               "begin both with \\n, or neither")
-    elif msgid.endswith("\n") != text.endswith("\n"):
-        report(line, "po-newline", "msgid and msgstr do not both end with a newline (\\n)",
-               "end both with \\n, or neither")
-    if _edges(msgid) != _edges(text):
-        report(line, "whitespace", "leading or trailing spaces differ from the msgid",
-               "start and end the translation with exactly the spaces the msgid has")
-    expected = _format_placeholders(msgid, entry.flags)
-    found = _format_placeholders(text, entry.flags)
-    if entry.msgid_plural is not None and expected is not None:
-        # a plural form may leave the number out ("one dataset" for "%d datasets")
-        mismatch = not all(set(f) <= set(e) for f, e in zip(_flat(found), _flat(expected), strict=True))
-    else:
-        mismatch = found != expected
-    if expected is not None and mismatch:
-        report(line, "po-format", "the format placeholders differ from the msgid's",
-               "keep every %(name)s / {name} / %s of the msgid, unchanged")
-
-    both = msgid + text
-    if "```" in both or "~~~" in both or ":::" in both:
-        fences = Counter(_fence_lines(text))
-        if fences != Counter(_fence_lines(msgid)):
-            report(line, "myst-fence", "a code or directive fence (```, ~~~, :::) opens or closes here that the "
-                   "msgid does not have", "write the text as one paragraph, like the msgid: no line starting with "
-                   "``` or :::, or exactly the fences the msgid has")
-    if "{" in both:
-        source_roles, source_rest = _roles(msgid)
-        roles, rest = _roles(text)
-        _differs(report, line, "myst-role", "roles differ", source_roles, roles,
-                 "keep each {role}`target` of the source; translate only the text before <target>, "
-                 "e.g. {term}`open data <datos abiertos>`")
-    else:
-        source_rest, rest = msgid, text
-    check_placeholders(msgid, text, line, report)
-    if "`" in both:
-        _differs(report, line, "myst-code", "inline code differs", _code_spans(source_rest), _code_spans(rest),
-                 "copy every `code` span of the source unchanged")
-        source_plain, plain = _without_code(source_rest), _without_code(rest)
-    else:
-        source_plain, plain = source_rest, rest
-    if "](" in both:
-        source_images = Counter(m.group(1) for m in _IMAGE_RE.finditer(source_plain))
-        images = Counter(m.group(1) for m in _IMAGE_RE.finditer(plain))
-        remote = [src for src in images if _REMOTE_RE.match(src) and src not in source_images]
-        for src in remote:
-            del images[src]  # reported below as unsafe-image
-        _differs(report, line, "myst-image", "image sources differ", source_images, images,
-                 "keep the image path of the source: ![translated alt text](same/path.png)")
-        if remote:
-            report(line, "unsafe-image", f"the translation loads an image from {remote[0]!r}",
-                   "use the image of the source; images are stored in the repository (source/imagenes)")
-    if "](" in both or "<" in both:
-        source_links = Counter(m.group(1) for m in _LINK_RE.finditer(source_plain))
-        source_links.update(m.group(1) for m in _AUTOLINK_RE.finditer(source_plain))
-        links = Counter(m.group(1) for m in _LINK_RE.finditer(plain) if not _BAD_SCHEME_RE.match(m.group(1)))
-        links.update(m.group(1) for m in _AUTOLINK_RE.finditer(plain))
-        _differs(report, line, "myst-link", "link targets differ", source_links, links,
-                 "keep the (URL) of every [text](URL) of the source; translate only the [text]")
-    if "[^" in both:
-        _differs(report, line, "myst-footnote", "footnote references differ",
-                 Counter(_FOOTNOTE_RE.findall(source_plain)), Counter(_FOOTNOTE_RE.findall(plain)),
-                 "keep every [^label] of the source, with the same label")
-    if "{{" in both:
-        _differs(report, line, "myst-substitution", "substitutions differ",
-                 Counter(_SUBSTITUTION_RE.findall(source_plain)), Counter(_SUBSTITUTION_RE.findall(plain)),
-                 "keep every {{ name }} of the source unchanged")
-    if "<" not in both:
-        return
-    source_tags = Counter(m.group(2).lower() for m in _TAG_RE.finditer(source_plain) if m.group(2))
-    tags = Counter(m.group(2).lower() for m in _TAG_RE.finditer(plain) if m.group(2))
-    comments = plain.count("<!--") - source_plain.count("<!--")
-    extra_tags = tags - source_tags
-    if (extra_tags or comments > 0) and not unsafe_reported:
-        what = f"<{sorted(extra_tags)[0]}>" if extra_tags else "an HTML comment"
-        report(line, "unsafe-html", f"the translation adds raw HTML ({what})",
-               "use MyST markup (*emphasis*, **strong**, [links](URL)) instead of HTML")
-
-
-def check_catalog_text(catalog: Catalog, shown: str, registry: Registry, directory_tag: str | None,
-                       report: _Reporter | None = None) -> list[Diagnostic]:
-    """Every per-file check of one parsed catalog."""
-    report = report or _Reporter(shown)
+def _header_checks(catalog: Catalog, registry: Registry, directory_tag: str | None, report: _Reporter,
+                   decoded_from: str | None) -> Language | None:
+    """The header's Language, charset, fuzzy mark and Plural-Forms; the catalog's language."""
     header = catalog.header
     fields = catalog.header_fields()
     lines = catalog.header_lines
@@ -371,12 +177,9 @@ def check_catalog_text(catalog: Catalog, shown: str, registry: Registry, directo
     if header is not None and header.fuzzy:
         report(header.line, "po-header-fuzzy", "the header is marked fuzzy; gettext then ignores it",
                "remove the `#, fuzzy` line above msgid \"\"")
-    content_type = fields.get("Content-Type", "")
-    charset = re.search(r"charset\s*=\s*([\w.-]+)", content_type)
-    if header is not None and (not charset or charset.group(1).lower().replace("_", "-") not in ("utf-8", "utf8")):
-        report(lines.get("Content-Type", header_line), "po-encoding",
-               f"the header declares {content_type or 'no Content-Type'!r}, not UTF-8",
-               'set "Content-Type: text/plain; charset=UTF-8\\n" and save the file as UTF-8')
+    if header is not None:
+        _charset_check(fields.get("Content-Type", ""), lines.get("Content-Type", header_line), catalog,
+                       decoded_from, report)
 
     language: Language | None = None
     if tag is not None:
@@ -393,53 +196,98 @@ def check_catalog_text(catalog: Catalog, shown: str, registry: Registry, directo
                    f"Plural-Forms is {plural!r}, the registry says {language.plural_forms!r}",
                    "run `python -m scripts update` (it sets the header from the registry), or change "
                    "plural_forms in locale/languages.toml if the translators decided otherwise")
-    forms = nplurals(fields.get("Plural-Forms", "")) if fields.get("Plural-Forms") else None
+    return language
 
-    seen: dict[tuple[str | None, str], int] = {}
+
+def _charset_check(content_type: str, line: int, catalog: Catalog, decoded_from: str | None,
+                   report: _Reporter) -> None:
+    charset = re.search(r"charset\s*=\s*([\w.:-]+)", content_type)
+    name = charset.group(1) if charset else ""
+    if name.lower().replace("_", "-") in ("utf-8", "utf8"):
+        return
+    ascii_only = all(t.isascii() for e in catalog.entries for t in (e.msgid, *e.translations))
+    if decoded_from is not None or (name and name.upper() != "CHARSET" and ascii_only):
+        report(line, "po-charset", f"the catalog is in {decoded_from or name}, not UTF-8 (gettext reads it; this "
+               "project keeps its catalogs in UTF-8)", "run `python -m scripts check --fix FILE` to convert it")
+        return
+    report(line, "po-encoding", f"the header declares {content_type or 'no Content-Type'!r}, not UTF-8",
+           'set "Content-Type: text/plain; charset=UTF-8\\n" and save the file as UTF-8')
+
+
+def check_catalog_text(catalog: Catalog, shown: str, registry: Registry, directory_tag: str | None,
+                       report: _Reporter | None = None, *, decoded_from: str | None = None,
+                       rest: bool | None = None) -> list[Diagnostic]:
+    """Every per-file check of one parsed catalog that is not gettext's (see check_file)."""
+    report = report or _Reporter(shown)
+    language = _header_checks(catalog, registry, directory_tag, report, decoded_from)
+    if rest is None:
+        rest = source_is_rest(catalog)
     for entry in catalog.entries:
-        if entry.obsolete:
-            continue
-        if entry.key in seen:
-            report(entry.line, "po-duplicate", f"this msgid is already at line {seen[entry.key]}",
-                   "keep one of the two entries (merge their translations by hand)")
-        else:
-            seen[entry.key] = entry.line
-        if entry.msgid_plural is not None and forms is not None and len(entry.msgstr_plural) != forms:
-            report(entry.msgstr_line, "po-plural-count",
-                   f"{len(entry.msgstr_plural)} plural forms, the header says nplurals={forms}",
-                   f"write msgstr[0] to msgstr[{forms - 1}]")
-        if entry.has_translation:
-            check_entry(entry, language, report)
+        if not entry.obsolete and entry.has_translation:
+            check_entry(entry, language, report, rest=rest)
     terminology.check_terms(catalog.entries, language.tag if language else None, registry.path.parent, report)
     return report.found
 
 
-def check_file(path: Path, registry: Registry, root: Path | None = None, *, wrapping: bool = True) -> list[Diagnostic]:
+def source_is_rest(catalog: Catalog) -> bool:
+    """Whether the catalog translates reStructuredText rather than MyST."""
+    active = [e for e in catalog.entries if not e.obsolete]
+    return is_restructuredtext((e.msgid for e in active), (r for e in active for r in e.references))
+
+
+def check_file(path: Path, registry: Registry, root: Path | None = None, *, wrapping: bool = True,
+               msgfmt: subprocess.Popen[bytes] | None = None) -> list[Diagnostic]:
+    """Every check of one catalog: gettext's (`msgfmt -c`, or the one `msgfmt` already started on
+    it), then the header, markup and text checks.
+
+    A reStructuredText catalog gets one `source-rest` note saying which checks it skipped."""
     shown = display_path(path, root)
     try:
-        text = pofile.decode(path.read_bytes())
+        text, decoded_from = decode(path.read_bytes())
         catalog = pofile.parse(text)
-    except pofile.PoSyntaxError as exc:
-        return [Diagnostic(shown, exc.line, exc.code, exc.message, exc.hint)]
-    except OSError as exc:
-        return [Diagnostic(shown, 0, "po-syntax", f"cannot read the file: {exc.strerror}", "check the path")]
-    found = check_catalog_text(catalog, shown, registry, language_of_path(path))
+    except (pofile.PoSyntaxError, OSError) as exc:
+        if msgfmt is not None:
+            msgfmt_result(msgfmt, path, shown)  # ours says it first, and better
+        if isinstance(exc, OSError):
+            return [diagnostic("po-syntax", shown, 0, f"cannot read the file: {exc.strerror}", "check the path")]
+        return [diagnostic(exc.code, shown, exc.line, exc.message, exc.hint)]
+    msgfmt = msgfmt or start_msgfmt(path, shown)
+    try:
+        rest = source_is_rest(catalog)
+        own = check_catalog_text(catalog, shown, registry, language_of_path(path), decoded_from=decoded_from,
+                                 rest=rest)
+    finally:
+        found = msgfmt_result(msgfmt, path, shown)
+    seen = {(d.code, d.line) for d in found}
+    found += [d for d in own if (d.code, d.line) not in seen
+              and not (d.code == "po-header-plural" and any(s[0] == d.code for s in seen))]
     if wrapping:
         canonical = pofile.dumps(catalog)
         if canonical != text:
-            found.append(Diagnostic(shown, first_difference(text, canonical), "po-wrap",
-                                    "not in the canonical gettext form (msgcat's wrapping at 79 columns)",
-                                    f"run `python -m scripts check --fix {shown}`", "warning"))
-    return found
+            found.append(po_wrap(shown, first_difference(text, canonical)))
+    if rest:
+        found.append(diagnostic("source-rest", shown, 0, "the catalog translates reStructuredText, not MyST: "
+                                f"skipped {', '.join(REST_SKIPPED)}"))
+    return sorted(found)
+
+
+def summarize_notes(found: list[Diagnostic]) -> list[Diagnostic]:
+    """The problems, with the per-file `source-rest` notes folded into one for the whole run."""
+    notes = [d for d in found if d.code == "source-rest"]
+    if len(notes) <= 1:
+        return found
+    others = [d for d in found if d.code != "source-rest"]
+    first = notes[0]
+    return [*others, diagnostic("source-rest", first.path, 0, f"{len(notes)} catalogs (this one and "
+                                f"{len(notes) - 1} more) translate reStructuredText, not MyST: "
+                                f"skipped {', '.join(REST_SKIPPED)}")]
 
 
 def check_project(project: Project, *, do_extract: bool = True, wait: float = 30.0) -> list[Diagnostic]:
     """Every catalog, plus their consistency with the current sources' .pot templates."""
     registry = project.registry()
     root = project.root
-    found: list[Diagnostic] = []
-    for path in catalog_files(project):
-        found += check_file(path, registry, root)
+    found = _check_each(catalog_files(project), registry, root)
     if do_extract:
         with catalog_lock(project, wait):  # update may be rewriting build/gettext right now
             pots = extract(project).pots
@@ -447,59 +295,94 @@ def check_project(project: Project, *, do_extract: bool = True, wait: float = 30
         pots = pot_files(project)
     if pots:
         for language in registry.translations:
-            base = project.catalogdir(language.tag)
-            for docname, pot_path in pots.items():
-                target = base / f"{docname}.po"
-                shown = display_path(target, root)
-                if not target.exists():
-                    found.append(Diagnostic(shown, 0, "catalog-missing",
-                                            f"document {docname!r} has no {language.tag} catalog",
-                                            "run `python -m scripts update` (make update-po)"))
-                    continue
-                try:
-                    current = {e.key for e in pofile.read(target).entries if not e.obsolete}
-                except pofile.PoSyntaxError:
-                    continue  # reported above
-                expected = {e.key for e in pofile.read(pot_path).entries if not e.obsolete}
-                if current != expected:
-                    new, gone = len(expected - current), len(current - expected)
-                    found.append(Diagnostic(shown, 0, "catalog-stale",
-                                            f"{new} msgid(s) of the source missing, {gone} no longer in it",
-                                            "run `python -m scripts update` (make update-po) and commit the result"))
-            for path in catalog_files(project, language.tag):
-                docname = docname_of(project, path)
-                if docname not in pots and docname != INTERFACE_DOMAIN:
-                    found.append(Diagnostic(display_path(path, root), 0, "catalog-orphan",
-                                            f"no document {docname!r} in source/ any more",
-                                            "move its translations to the renamed document's catalog, "
-                                            "or delete the file", "warning"))
-    return sorted(found)
+            found += _consistency(project, language.tag, pots)
+    return sorted(summarize_notes(found))
+
+
+def _consistency(project: Project, tag: str, pots: dict[str, Path]) -> list[Diagnostic]:
+    """catalog-missing, catalog-stale and catalog-orphan for one language."""
+    found = []
+    base = project.catalogdir(tag)
+    root = project.root
+    for docname, pot_path in pots.items():
+        target = base / f"{docname}.po"
+        shown = display_path(target, root)
+        if not target.exists():
+            found.append(diagnostic("catalog-missing", shown, 0, f"document {docname!r} has no {tag} catalog",
+                                    "run `python -m scripts update` (make update-po)"))
+            continue
+        try:
+            current = {e.key for e in pofile.parse(decode(target.read_bytes())[0]).entries if not e.obsolete}
+        except pofile.PoSyntaxError:
+            continue  # reported by check_file
+        expected = {e.key for e in pofile.read(pot_path).entries if not e.obsolete}
+        if current != expected:
+            new, gone = len(expected - current), len(current - expected)
+            found.append(diagnostic("catalog-stale", shown, 0, f"{new} msgid(s) of the source missing, "
+                                    f"{gone} no longer in it",
+                                    "run `python -m scripts update` (make update-po) and commit the result"))
+    for path in catalog_files(project, tag):
+        docname = docname_of(project, path)
+        if docname not in pots and docname != INTERFACE_DOMAIN:
+            found.append(catalog_orphan(display_path(path, root), docname))
+    return found
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """The catalogs named: files as given, directories searched recursively for *.po."""
+    found: list[Path] = []
+    for path in paths:
+        found += sorted(path.rglob("*.po")) if path.is_dir() else [path]
+    return found
 
 
 def check_files(paths: Iterable[Path], registry: Registry, root: Path | None = None) -> list[Diagnostic]:
+    """Every check of each catalog named (directories are searched for *.po)."""
+    return summarize_notes(_check_each(expand_paths(paths), registry, root))
+
+
+def _check_each(paths: Sequence[Path], registry: Registry, root: Path | None) -> list[Diagnostic]:
+    """check_file on each catalog, with `msgfmt -c` started a few catalogs ahead: its processes
+    (mostly start-up time) then run on the other cores while this one does the pipeline's checks."""
+    ahead = max(2, os.cpu_count() or 2)
+    started: dict[int, subprocess.Popen[bytes] | None] = {}
     found: list[Diagnostic] = []
-    for path in paths:
-        found += check_file(path, registry, root)
+    for index, path in enumerate(paths):
+        for later in range(index, min(index + ahead, len(paths))):
+            if later not in started:
+                is_file = paths[later].is_file()
+                started[later] = start_msgfmt(paths[later], display_path(paths[later], root)) if is_file else None
+        found += check_file(path, registry, root, msgfmt=started.pop(index))
     return found
 
 
 def fix_file(path: Path) -> bool:
-    """Apply the safe fixes (NFC of translations, canonical wrapping); True if the file changed."""
-    catalog = pofile.read(path)
+    """Apply the safe fixes (UTF-8, NFC of translations, canonical wrapping); True if the file changed."""
+    text, decoded_from = decode(path.read_bytes())
+    catalog = pofile.parse(text)
     for entry in catalog.entries:
         entry.msgstr = unicodedata.normalize("NFC", entry.msgstr)
         entry.msgstr_plural = [unicodedata.normalize("NFC", s) for s in entry.msgstr_plural]
         if entry.comments:
             entry.comments = [unicodedata.normalize("NFC", c) for c in entry.comments]
+    if catalog.header is not None and (decoded_from is not None or _declares_other_charset(catalog)):
+        catalog.header.msgstr = to_utf8_header(catalog.header.msgstr)
     return write_atomic(path, pofile.dumps(catalog))
+
+
+def _declares_other_charset(catalog: Catalog) -> bool:
+    """An ASCII catalog that declares another charset: converting it changes only the header."""
+    charset = re.search(r"charset\s*=\s*([\w.:-]+)", catalog.header_fields().get("Content-Type", ""))
+    name = charset.group(1) if charset else "CHARSET"
+    return name.upper() != "CHARSET" and name.lower().replace("_", "-") not in ("utf-8", "utf8")
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE.po",
-                        help="catalogs to check on their own (default: every catalog, plus "
-                             "consistency with the current sources)")
+                        help="catalogs (or directories of catalogs) to check on their own (default: every "
+                             "catalog, plus consistency with the current sources)")
     parser.add_argument("--fix", action="store_true",
-                        help="apply the safe fixes (Unicode NFC, canonical wrapping) and nothing else")
+                        help="apply the safe fixes (UTF-8, Unicode NFC, canonical wrapping) and nothing else")
     parser.add_argument("--no-extract", action="store_true",
                         help="with no files: compare with the .pot templates already in build/gettext "
                              "instead of extracting them again")
@@ -510,7 +393,7 @@ def run(args: argparse.Namespace) -> int:
     """Check translation catalogs; each problem is printed as `path:line: [code] message — fix`."""
     project = project_from(args)
     registry = project.registry()
-    paths: Sequence[Path] = list(args.files)
+    paths: Sequence[Path] = expand_paths(args.files)
     if args.fix:
         with catalog_lock(project, args.wait):
             for path in paths or catalog_files(project):
@@ -523,10 +406,10 @@ def run(args: argparse.Namespace) -> int:
         found = check_files(paths, registry, project.root)
     else:
         found = check_project(project, do_extract=not args.no_extract, wait=args.wait)
-    for diagnostic in found:
-        print(diagnostic, file=sys.stderr)
+    for item in found:
+        print(item, file=sys.stderr)
     errors = sum(d.is_error for d in found)
-    warnings = len(found) - errors
+    warnings = sum(d.severity == "warning" for d in found)
     checked = len(paths) if paths else len(catalog_files(project))
     print(f"{checked} catalogs checked: {errors} errors, {warnings} warnings")
     return 1 if errors else 0
