@@ -67,7 +67,8 @@ class _Reporter:
         self.shown = shown
         self.found: list[Diagnostic] = []
 
-    def __call__(self, line: int, code: str, message: str, hint: str) -> None:
+    def __call__(self, line: int, code: str, message: str, hint: str, severity: str | None = None) -> None:
+        # the severity is the code table's (scripts/diagnostic_codes.py); a caller's word only restates it
         self.found.append(diagnostic(code, self.shown, line, message, hint))
 
 

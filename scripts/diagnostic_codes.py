@@ -147,6 +147,54 @@ _ROWS = (
          "fix them, commit, tag the new commit"),
     Code("release-edition-failed", "release", "an edition failed to build, so nothing was published",
          "fix what the summary names, commit, tag, release again"),
+    # `check` and the build: adoption parameters in the text and its translations
+    Code("param-unknown", "check", "a {param}`name` whose name is not in the schema (misspelt or translated)",
+         "copy the name between backquotes from the msgid: it is never translated"),
+    Code("param-missing", "check", "the msgstr lacks a {param}`name` of its msgid",
+         "keep every {param}`name` of the msgid, unchanged; move it where the sentence needs it"),
+    Code("param-added", "check", "the msgstr has a {param}`name` its msgid does not have",
+         "use only the msgid's {param} placeholders, as many times as it has them"),
+    Code("param-empty", "build", "an adoption leaves a parameter the text uses without a value",
+         "fill it in the adoption's file (`python -m scripts adopt check FILE` lists it)"),
+    # `adopt check`: a government's parameter file (adopciones/SLUG/adopcion.toml)
+    Code("adoption-unreadable", "adopt", "the parameter file cannot be read or is not valid TOML",
+         "correct the line named (quotes around text, `=` between name and value)"),
+    Code("adoption-missing", "adopt", "a required parameter is absent or empty", "write its value"),
+    Code("adoption-unknown", "adopt", "a parameter the schema does not declare (misspelt or removed)",
+         "use a name of source/_parametros.toml (`adopt new` writes them all)"),
+    Code("adoption-type", "adopt", "a value of the wrong type, out of range, or not one of the choices",
+         "write a value of the type the comment above it names"),
+    Code("adoption-date", "adopt", "a date that is not a real date in the form AAAA-MM-DD (or MM-DD)",
+         "write the date as AAAA-MM-DD, e.g. 2027-01-15"),
+    Code("adoption-override", "adopt", "a per-language value for a language that is not in the registry",
+         "use a registered tag (es, en, nhe...)"),
+    Code("adoption-logo", "adopt", "the logo is missing, not a PNG/SVG, or an SVG with scripts or outside references",
+         "give a PNG, or an SVG without scripts and without external links or images"),
+    Code("adoption-calendar", "adopt", "the deadlines cannot all be met: the first plan comes before the "
+         "inventories and the consultation", "lengthen the plan's deadline or shorten the earlier ones"),
+    Code("adoption-schema", "adopt", "source/_parametros.toml itself is malformed", "correct the line named"),
+    # `check` (terminology) and worksheets
+    Code("term-table", "check", "a terminology table (locale/<tag>/terminologia.csv) is malformed",
+         "keep the header es,traduccion,nota,acordado_por and one term per row"),
+    Code("worksheet-not-a-worksheet", "worksheet", "the file is not a worksheet made by `worksheet export` "
+         "(or cannot be read)", "import the file the export wrote, saved as .xlsx, .ods, .docx or .csv"),
+    Code("worksheet-language", "worksheet", "the worksheet's language is not the one asked for, or not a "
+         "registered translation", "import it for its own language (`--language`), or export one for this language"),
+    Code("worksheet-row", "worksheet", "a row without a valid ID, with an unknown ID, or repeated",
+         "keep the ID column as exported; do not copy rows"),
+    Code("worksheet-formula", "worksheet", "a translation cell holds a spreadsheet formula",
+         "write the translation as text (start it with an apostrophe in the spreadsheet if needed)"),
+    Code("worksheet-marker", "worksheet", "a marker ⟦n⟧ is missing, repeated, unknown or misplaced",
+         "keep every ⟦n⟧…⟦/n⟧ of the Spanish column around the words that correspond"),
+    Code("worksheet-conflict", "worksheet", "the Spanish text or the catalog's translation changed since the export",
+         "review the row in the conflicts file; `--force` replaces (the old text is kept in that file)"),
+    Code("worksheet-format", "worksheet", "`worksheet export --formats` names a format other than xlsx, ods, docx",
+         "choose among xlsx, ods and docx"),
+    # catalogs and set-up
+    Code("update-msgmerge", "update", "GNU msgmerge is missing or failed, so the catalogs were not updated",
+         "install gettext (`apt-get install gettext`); the message shows msgmerge's own words"),
+    Code("system-unknown-target", "system", "scripts/system_deps.py was asked for a target it does not know",
+         "use a target of its TARGETS table (`python3 scripts/system_deps.py --list`)"),
 )
 
 CODES: dict[str, Code] = {row.name: row for row in _ROWS}
