@@ -174,7 +174,10 @@ _ROWS = (
          "inventories and the consultation", "lengthen the plan's deadline or shorten the earlier ones"),
     Code("adoption-schema", "adopt", "source/_parametros.toml itself is malformed", "correct the line named"),
     # `check` (terminology) and worksheets
-    Code("term-table", "check", "a terminology table (locale/<tag>/terminologia.csv) is malformed",
+    Code("term-inconsistent", "check", "the msgid uses a term of the language's agreed terminology "
+         "(locale/<tag>/terminologia.csv) and the translation lacks its agreed translation",
+         "use the agreed translation; if another was agreed, change the table", "warning"),
+    Code("term-table", "terminology", "a terminology table (locale/<tag>/terminologia.csv) is malformed",
          "keep the header es,traduccion,nota,acordado_por and one term per row"),
     Code("worksheet-not-a-worksheet", "worksheet", "the file is not a worksheet made by `worksheet export` "
          "(or cannot be read)", "import the file the export wrote, saved as .xlsx, .ods, .docx or .csv"),

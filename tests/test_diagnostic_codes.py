@@ -55,7 +55,7 @@ def codes_in(source: str) -> set[str]:
                     found.update(_strings(keyword.value))
         elif isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, ast.Name) and target.id == "code":
+                if isinstance(target, ast.Name) and target.id in ("code", "CODE"):
                     found.update(_strings(node.value))
                 elif isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
                     for left, right in zip(target.elts, node.value.elts, strict=False):
@@ -66,10 +66,13 @@ def codes_in(source: str) -> set[str]:
         elif isinstance(node, ast.Tuple) and len(node.elts) == 2 and isinstance(node.elts[0], ast.Call):
             if _callee(node.elts[0]) == "compile":  # (re.compile(gettext's message), "code")
                 found.update(_strings(node.elts[1]))
-        elif isinstance(node, ast.Tuple) and len(node.elts) == 3:
-            first, second, third = node.elts
+        elif isinstance(node, ast.Tuple) and len(node.elts) in (3, 4):
+            first, second, third = node.elts[:3]
             if not _strings(first) and isinstance(third, ast.Constant | ast.JoinedStr):
                 found.update(_strings(second))
+        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and node.value.elts:
+            # a checker that returns (code, message, hint) for its caller to place
+            found.update(s for s in _strings(node.value.elts[0]) if "-" in s)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             found.update(TEXT_CODE_RE.findall(node.value))
     return {code for code in found if CODE_RE.match(code)}
