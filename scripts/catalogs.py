@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,10 +21,11 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO
 
 from scripts import pofile
 from scripts.atomic import write_atomic
-from scripts.diagnostics import Diagnostic, PipelineError, display_path
+from scripts.diagnostics import Diagnostic, PipelineError, catalog_orphan, display_path, po_wrap
 from scripts.languages import Language
 from scripts.pofile import Catalog, Entry
 from scripts.project import Project, commit_timestamp
@@ -41,6 +42,36 @@ def project_from(args: argparse.Namespace) -> Project:
 # ----------------------------------------------------------------------------------------------
 # Files
 
+def _try_lock(handle: IO[str]) -> bool:
+    """Take the lock file without waiting: flock on POSIX, msvcrt on Windows (translators run
+    `check --fix` and the pre-commit hooks there)."""
+    try:
+        if os.name == "nt":
+            import msvcrt  # noqa: PLC0415
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        else:
+            import fcntl  # noqa: PLC0415
+
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (BlockingIOError, PermissionError, OSError):
+        return False
+    return True
+
+
+def _unlock(handle: IO[str]) -> None:
+    if os.name == "nt":
+        import msvcrt  # noqa: PLC0415
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+    else:
+        import fcntl  # noqa: PLC0415
+
+        fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @contextlib.contextmanager
 def catalog_lock(project: Project, wait: float = 30.0) -> Iterator[None]:
     """Exclusive right to write the catalogs; waits up to `wait` seconds for another run."""
@@ -48,22 +79,18 @@ def catalog_lock(project: Project, wait: float = 30.0) -> Iterator[None]:
     path = project.localedir / LOCK_NAME
     with open(path, "a+") as handle:
         deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise PipelineError(Diagnostic(
-                        display_path(path, project.root), 0, "catalogs-locked",
-                        f"another command is writing the catalogs (waited {wait:g} s)",
-                        "let it finish (update, add-language, wrap or check --fix) and run this "
-                        "again; nothing was written")) from None
-                time.sleep(0.1)
+        while not _try_lock(handle):
+            if time.monotonic() >= deadline:
+                raise PipelineError(Diagnostic(
+                    display_path(path, project.root), 0, "catalogs-locked",
+                    f"another command is writing the catalogs (waited {wait:g} s)",
+                    "let it finish (update, add-language, wrap or check --fix) and run this "
+                    "again; nothing was written"))
+            time.sleep(0.1)
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _unlock(handle)
 
 
 def language_of_path(path: Path) -> str | None:
@@ -144,6 +171,14 @@ def extract(project: Project) -> Extracted:
             display_path(project.confdir / "conf.py", project.root), 0, "extract-failed",
             f"Sphinx could not extract the messages: {tail}",
             f"run `{' '.join(command[2:])}` to see the whole error; fix the source or conf.py"))
+    # Sphinx also writes the interface template (sphinx.pot). Its catalogs are not the chapters':
+    # kept beside build/gettext, so that the usual Sphinx guide's `sphinx-intl update -p
+    # build/gettext` creates exactly the catalogs `update` does and no stray sphinx.po.
+    interface = potdir / f"{INTERFACE_DOMAIN}.pot"
+    if interface.is_file():
+        aside = project.builddir / "gettext-interface"
+        aside.mkdir(parents=True, exist_ok=True)
+        os.replace(interface, aside / interface.name)
     return Extracted(pot_files(project), warnings)
 
 
@@ -339,7 +374,9 @@ def update_language(project: Project, language: Language, pots: dict[str, Path],
                 raise PipelineError(pofile.syntax_diagnostic(exc, target, project.root)) from None
         pot_header = header_of(pot_path.read_text(encoding="utf-8"))
         text = merge_text(pot_path, pot_header, existing, existing_text, language, docname, po_path=target)
-        changed = write_atomic(target, text)
+        merged = pofile.parse(text)
+        project_form(merged)
+        changed = write_atomic(target, pofile.dumps(merged))
         (report.unchanged if not changed else report.updated if existing else report.created).append(target)
     for path in catalog_files(project, language.tag):
         docname = docname_of(project, path)
@@ -380,33 +417,85 @@ def first_difference(a: str, b: str) -> int:
     return min(a.count("\n"), b.count("\n")) + 1
 
 
-def canonical_problem(path: Path, root: Path | None = None) -> Diagnostic | None:
-    """Why a catalog is not in canonical form, or None if it is."""
+# Header fields in the order `update` writes them (new_header, then fix_header).
+HEADER_ORDER = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
+                "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
+                "Content-Transfer-Encoding", "Plural-Forms")
+# What Babel-based tools (sphinx-intl, pybabel) write that this project's catalogs never hold: a
+# Generated-By field, and format flags Babel guesses from the text — MyST's {role}`…` braces look
+# like Python's str.format to it, so it marks paragraphs python-brace-format, and msgfmt -c would
+# then hold translators to brace "placeholders" that are markup. The templates carry no flags.
+FOREIGN_HEADER_FIELDS = ("Generated-By",)
+GUESSED_FLAGS = ("python-format", "python-brace-format")
+
+
+def project_form(catalog: pofile.Catalog) -> None:
+    """Bring a document catalog of this project to the form `update` writes, where a Babel-based
+    tool (the usual Sphinx guide's `sphinx-intl update`) changed it: the header's registry fields
+    order and charset spelling (fields it lacks are `update`'s and `check`'s business), no
+    Generated-By, no guessed format flags, no ":0" line numbers. What such a tool removed (the previous
+    msgid `#|` of a fuzzy entry) cannot be restored: CONTRIBUTING says so."""
+    header = catalog.header
+    if header is None:
+        return
+    fields = [re.sub(r"(?i)charset=utf-8$", "charset=UTF-8", line) for line in header.msgstr.split("\n") if line]
+    named = {line.split(":", 1)[0].strip(): line for line in fields if ":" in line}
+    ordered = [named[name] for name in HEADER_ORDER if name in named]
+    rest = [line for line in fields if line not in ordered
+            and line.split(":", 1)[0].strip() not in FOREIGN_HEADER_FIELDS]
+    header.msgstr = "".join(f"{line}\n" for line in [*ordered, *rest])
+    for entry in catalog.entries:
+        if entry is not header:
+            entry.flags = [flag for flag in entry.flags if flag not in GUESSED_FLAGS]
+            # Sphinx writes line 0 for text without a line (glossary terms); Babel drops ":0"
+            entry.references = [ref[:-2] if ref.endswith(":0") else ref for ref in entry.references]
+
+
+def canonical_text(path: Path, project: Project | None = None) -> tuple[str, str]:
+    """(the file's text, its canonical form): msgcat's wrapping; for a document catalog of
+    `project`, also the project's own header and flags (project_form)."""
     text = pofile.decode(path.read_bytes())
-    canonical = pofile.dumps(pofile.parse(text))
+    catalog = pofile.parse(text)
+    if project is not None and _registered_language(project, path) is not None \
+            and docname_of(project, path) != INTERFACE_DOMAIN:
+        project_form(catalog)
+    return text, pofile.dumps(catalog)
+
+
+def _registered_language(project: Project, path: Path) -> Language | None:
+    tag = language_of_path(path)
+    if tag is None or not path.resolve().is_relative_to(project.localedir.resolve()):
+        return None
+    registry = project.registry()
+    return registry.get(tag) if tag in registry else None
+
+
+def canonical_problem(path: Path, root: Path | None = None, project: Project | None = None) -> Diagnostic | None:
+    """Why a catalog is not in canonical form, or None if it is."""
+    text, canonical = canonical_text(path, project)
     if canonical == text:
         return None
-    return Diagnostic(display_path(path, root), first_difference(text, canonical), "po-wrap",
-                      "not in the canonical gettext form (wrapping at 79 columns, as msgcat writes)",
-                      f"run `python -m scripts wrap {display_path(path, root)}` (or save it in Poedit)")
+    shown = display_path(path, root)
+    return po_wrap(shown, first_difference(text, canonical))
 
 
-def wrap(paths: Sequence[Path], *, check_only: bool, root: Path | None = None) -> tuple[list[Diagnostic], list[Path]]:
+def wrap(paths: Sequence[Path], *, check_only: bool, root: Path | None = None,
+         project: Project | None = None) -> tuple[list[Diagnostic], list[Path]]:
     """Diagnostics for catalogs not canonical (or unreadable); with check_only False, fix them."""
     problems: list[Diagnostic] = []
     rewritten: list[Path] = []
     for path in paths:
         try:
-            problem = canonical_problem(path, root)
+            text, canonical = canonical_text(path, project)
         except pofile.PoSyntaxError as exc:
-            problems.append(Diagnostic(display_path(path, root), exc.line, exc.code, exc.message, exc.hint))
+            problems.append(pofile.syntax_diagnostic(exc, path, root))
             continue
-        if problem is None:
+        if canonical == text:
             continue
         if check_only:
-            problems.append(problem)
+            problems.append(po_wrap(display_path(path, root), first_difference(text, canonical)))
         else:
-            write_atomic(path, pofile.dumps(pofile.read(path)))
+            write_atomic(path, canonical)
             rewritten.append(path)
     return problems, rewritten
 
@@ -436,8 +525,7 @@ def run_update(args: argparse.Namespace) -> int:
     for path in report.updated:
         print(f"updated  {display_path(path, project.root)}")
     for path in report.orphans:
-        print(f"{display_path(path, project.root)}: [catalog-orphan] its document is gone; kept — "
-              "move its translations to the renamed document, or delete the file", file=sys.stderr)
+        print(catalog_orphan(display_path(path, project.root), docname_of(project, path)), file=sys.stderr)
     print(f"{len(report.created)} created, {len(report.updated)} updated, "
           f"{len(report.unchanged)} unchanged")
     return 0
@@ -456,10 +544,10 @@ def run_wrap(args: argparse.Namespace) -> int:
     project = project_from(args)
     paths = list(args.files) or catalog_files(project)
     if args.check:
-        problems, _ = wrap(paths, check_only=True, root=project.root)
+        problems, _ = wrap(paths, check_only=True, root=project.root, project=project)
     else:
         with catalog_lock(project, args.wait):
-            problems, rewritten = wrap(paths, check_only=False, root=project.root)
+            problems, rewritten = wrap(paths, check_only=False, root=project.root, project=project)
         for path in rewritten:
             print(f"rewrapped {display_path(path, project.root)}")
     for problem in problems:
