@@ -34,20 +34,33 @@ def _lock_pins() -> dict[str, str]:
     return {m[1].lower(): m[2] for m in re.finditer(r"^([A-Za-z0-9._-]+)==(\S+)", LOCK.read_text(), re.M)}
 
 
-@pytest.mark.parametrize("python", sorted(set(SUPPORTED.values())))
-def test_lock_installs_on_every_supported_python(python: str, tmp_path: Path) -> None:
+def _pip_accepts(lock: Path, python: str, target: Path) -> subprocess.CompletedProcess[str]:
     """pip's own resolver, told the interpreter's version: a Requires-Python that excludes it fails.
 
-    Wheels only (no build step can hide a failure), hashes required, nothing installed: pip reads
-    each locked file's metadata from the index and stops before installing.
+    Hashes required, nothing installed: pip reads each pinned file's metadata from the index (the
+    data-requires-python of wheels and sdists alike) and stops before installing.
     """
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--disable-pip-version-check",
-         "--ignore-installed", "--no-deps", "--only-binary=:all:", "--require-hashes",
-         "--python-version", python, "--target", str(tmp_path / "target"), "-r", str(LOCK)],
+         "--ignore-installed", "--no-deps", "--require-hashes", "--python-version", python,
+         "--target", str(target), "-r", str(lock)],
         capture_output=True, text=True, timeout=600, check=False)
+
+
+@pytest.mark.parametrize("python", sorted(set(SUPPORTED.values())))
+def test_lock_installs_on_every_supported_python(python: str, tmp_path: Path) -> None:
+    done = _pip_accepts(LOCK, python, tmp_path / "target")
     errors = "\n".join(line for line in done.stderr.splitlines() if "is ignored" not in line)
     assert done.returncode == 0, f"requirements.lock does not install on Python {python}:\n{errors}"
+
+
+def test_the_lock_check_refuses_what_debian_12_cannot_install(tmp_path: Path) -> None:
+    """The failure that a fresh Debian 12 showed: soupsieve 4.1.3 requires Python >= 3.11.5."""
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("soupsieve==4.1.3 \\\n    --hash=sha256:"
+                    "13f70186c8f40bf8d0ff7bbab09a18fb149600b465269207b5e5b588f55fda08\n", encoding="utf-8")
+    done = _pip_accepts(lock, "3.11.2", tmp_path / "target")
+    assert done.returncode != 0 and "soupsieve==4.1.3" in done.stderr
 
 
 def test_every_pin_is_hashed_and_every_dependency_locked() -> None:
