@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts import pofile
+from scripts import pofile, terminology
 from scripts.atomic import write_atomic
 from scripts.catalogs import catalog_lock, extract, merge, project_from, read_catalog
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
@@ -117,9 +117,12 @@ def add_language(project: Project, tag: str, answers: dict[str, str], *, indigen
         for docname, pot_path in pots.items():
             merged = merge(read_catalog(pot_path, project.root), None, language, docname)
             catalogs[project.catalogdir(tag) / f"{docname}.po"] = pofile.dumps(merged)
+        table = terminology.table_path(project.localedir, tag)
         write_atomic(registry.path, new_text)
         for path, text in catalogs.items():
             write_atomic(path, text)
+        if not table.exists():  # the agreed terms start empty: only the community fills them in
+            write_atomic(table, terminology.empty_table(tag, language.name_es, language.name_en))
     return Added(language, registry.path, sorted(catalogs))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import add_language, checks, pofile, status
+from scripts import add_language, checks, pofile, status, terminology
 from scripts.__main__ import main
 from scripts.languages import load_registry
 from scripts.preview import preview
@@ -84,6 +84,8 @@ def test_new_language_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     created = sorted(p.relative_to(project.catalogdir("tzh")).as_posix()
                      for p in project.catalogdir("tzh").rglob("*.po"))
     assert created == ["anexos/plantilla.po", "capitulo.po", "index.po"]
+    table = terminology.table_path(project.localedir, "tzh")
+    assert terminology.load_table(project.localedir, "tzh") == [] and "tzh" in table.read_text(encoding="utf-8")
     for path in project.catalogdir("tzh").rglob("*.po"):
         catalog = pofile.read(path)
         assert catalog.header_fields()["Language"] == "tzh"

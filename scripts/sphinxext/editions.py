@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
-from babel.messages.pofile import read_po
 from sphinx.application import Sphinx
 from sphinx.builders.latex import LaTeXBuilder
 from sphinx.builders.latex.util import ExtBabel
@@ -23,6 +22,7 @@ from sphinx.config import Config
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
+from scripts import pofile
 from scripts.diagnostics import PipelineError
 from scripts.languages import Language, Registry
 from scripts.project import Project, commit_timestamp, edition_basename
@@ -69,18 +69,13 @@ def catalog_translations(catalog_dir: Path, docname: str, msgids: list[str], all
     if not po_path.is_file():
         return {}
     try:
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle)
-    except Exception:  # a broken catalog is reported by `check`; the title falls back to Spanish
+        catalog = pofile.read(po_path)
+    except pofile.PoSyntaxError:  # reported by `check` and the catalog gate; the title stays Spanish
         return {}
-    found = {}
-    for msgid in msgids:
-        message = catalog.get(msgid)
-        if message is None or not isinstance(message.string, str) or not message.string \
-                or (message.fuzzy and not allow_fuzzy):
-            continue
-        found[msgid] = message.string
-    return found
+    wanted = set(msgids)
+    return {entry.msgid: entry.msgstr for entry in catalog.entries
+            if entry.msgid in wanted and entry.msgctxt is None and entry.msgid_plural is None
+            and not entry.obsolete and entry.msgstr and (allow_fuzzy or not entry.fuzzy)}
 
 
 def edition_date(root: Path) -> dt.date:

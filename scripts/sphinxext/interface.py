@@ -52,6 +52,8 @@ class HardcodedEnglish(Extension):
 
 
 def _read_catalog(po_path: Path) -> Any | None:
+    """Babel's reader, not scripts.pofile's: Babel's write_mo compiles what it reads into the .mo
+    Sphinx loads, and the two must agree on every message (plural forms, contexts, fuzziness)."""
     if not po_path.is_file():
         return None
     try:

@@ -22,6 +22,7 @@ from typing import Any
 from sphinx import package_dir
 from sphinx.application import Sphinx
 
+from scripts import pofile
 from scripts.atomic import write_atomic
 from scripts.sphinxext.interface_safety import markup_of
 from scripts.sphinxext.problems import warn
@@ -55,11 +56,6 @@ def _parse(text: str) -> dict[str, Any] | None:
 def _plural_expression(plural_forms: str) -> str:
     match = re.search(r"plural\s*=\s*(.+?);?\s*$", plural_forms)
     return match.group(1) if match else "(n != 1)"
-
-
-def _nplurals(plural_forms: str) -> int:
-    match = re.search(r"nplurals\s*=\s*(\d+)", plural_forms)
-    return int(match.group(1)) if match else 2
 
 
 def render(data: dict[str, Any]) -> str | None:
@@ -99,7 +95,7 @@ def edition_messages(tag: str, chain: list[str], catalogs: list[tuple[str, Any]]
     base = next((b for b in (_builtin_js(link) for link in chain) if b is not None), None)
     if base is None:
         return None
-    forms = _nplurals(plural_forms)
+    forms = pofile.nplurals(plural_forms)
     messages: dict[str, Any] = {}
     for msgid, value in base["messages"].items():
         if isinstance(value, list):
