@@ -42,24 +42,7 @@ BLANK_ROLE = "blank"
 PLACEHOLDER_ROLES = (PARAM_ROLE,)  # compared by name by check_placeholders, not by myst-role
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
-# Codes of `adopt check` (an adoption file) and of the schema itself; CONTRIBUTING.md explains them.
-ADOPTION_CODES = {
-    "adoption-unreadable": "the parameter file cannot be read or is not valid TOML",
-    "adoption-missing": "a required parameter is absent or empty",
-    "adoption-unknown": "a parameter the schema does not declare (misspelt or removed)",
-    "adoption-type": "a value of the wrong type, out of range, or not one of the choices",
-    "adoption-date": "a date that is not a real date in the form AAAA-MM-DD (or MM-DD)",
-    "adoption-override": "a per-language value for a language that is not in the registry",
-    "adoption-logo": "the logo is missing, not a PNG/SVG, or an SVG with scripts or outside references",
-    "adoption-calendar": "the deadlines cannot all be met: the first plan comes before inventories and consultation",
-    "adoption-schema": "source/_parametros.toml itself is malformed",
-}
-# Codes `check` adds for catalogs (called from scripts.checks for every translated entry).
-PLACEHOLDER_CODES = {
-    "param-unknown": "a {param}`name` whose name is not in the schema (misspelt or translated)",
-    "param-missing": "the msgstr lacks a {param}`name` of its msgid",
-    "param-added": "the msgstr has a {param}`name` its msgid does not have",
-}
+# Their codes (adoption-*, param-*) are in the one table, scripts/diagnostic_codes.py.
 _PARAM_RE = re.compile(r"\{" + PARAM_ROLE + r"\}`([^`]*)`")
 _KEY_LINE_RE = re.compile(r'^\s*"?([A-Za-z0-9_-]+)"?\s*(?:\.\s*"?([A-Za-z0-9_-]+)"?\s*)?=')
 _SECTION_RE = re.compile(r'^\s*\[\s*"?([A-Za-z0-9_-]+)"?\s*\]')

@@ -24,7 +24,7 @@ CODE_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 TEXT_CODE_RE = re.compile(r"(?:^|:\s)\[([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\]\s")
 # callee name -> index of its code argument
 EMITTERS = {"Diagnostic": 2, "PoSyntaxError": 3, "diagnostic": 0, "problem": 1, "report": 1, "warn": 1,
-            "record_problem": 2, "_differs": 2}
+            "record_problem": 2, "_differs": 2, "reject": 1}
 
 
 def _callee(node: ast.Call) -> str:

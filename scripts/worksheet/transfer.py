@@ -20,6 +20,7 @@ from pathlib import Path
 from scripts import checks, pofile, terminology
 from scripts.atomic import write_atomic
 from scripts.catalogs import catalog_lock, read_catalog
+from scripts.diagnostic_codes import reported_by
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
 from scripts.languages import Language
 from scripts.pofile import Entry
@@ -31,15 +32,7 @@ from scripts.worksheet.rows import FORMAT_VERSION, ID_RE, Row, Sheet, build_shee
 NOTE_PREFIX = "hoja de trabajo:"
 
 # code -> meaning (CONTRIBUTING.md, "Traducir sin git", says how to fix each one)
-CODES = {
-    "worksheet-not-a-worksheet": "the file is not a worksheet made by `worksheet export` (or cannot be read)",
-    "worksheet-language": "the worksheet's language is not the one asked for, or not a registered translation",
-    "worksheet-row": "a row without a valid ID, with an unknown ID, or repeated",
-    "worksheet-formula": "a translation cell holds a spreadsheet formula",
-    "worksheet-marker": "a marker ⟦n⟧ is missing, repeated, unknown or misplaced",
-    "worksheet-conflict": "the Spanish text or the catalog's translation changed since the export",
-    "worksheet-format": "`worksheet export --formats` names a format other than xlsx, ods, docx",
-}
+CODES = {name: row.meaning for name, row in reported_by("worksheet").items()}  # the one table
 
 
 @dataclass
