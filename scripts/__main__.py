@@ -17,6 +17,7 @@ from scripts.diagnostics import PipelineError
 COMMAND_MODULES = (
     "scripts.build",
     "scripts.catalogs",
+    "scripts.wrapping",
     "scripts.checks",
     "scripts.release",
     "scripts.status",

@@ -5,7 +5,10 @@ changes where something really changed. So `update` merges deterministically (a 
 changes no byte), keeps a changed paragraph's translation as fuzzy with the previous msgid, keeps
 a removed paragraph's translation as obsolete, writes atomically, and refuses to run twice at
 once. Every catalog is written in the one canonical form, msgcat's (see scripts/pofile.py),
-which `wrap --check` enforces.
+which `wrap --check` enforces (scripts/wrapping.py).
+
+One job over 400 lines: source → pot → po, with the lock that guards every write to the
+catalogs (extract, merge through msgmerge, update).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import IO
 
 from scripts import pofile
 from scripts.atomic import write_atomic
-from scripts.diagnostics import Diagnostic, PipelineError, catalog_orphan, display_path, po_wrap
+from scripts.diagnostics import Diagnostic, PipelineError, catalog_orphan, display_path
 from scripts.languages import Language
 from scripts.pofile import Catalog, Entry
 from scripts.project import Project, commit_timestamp
@@ -222,6 +225,40 @@ def fix_header(header: Entry, language: Language) -> None:
 MSGMERGE = ("msgmerge", "--quiet", "--previous")
 
 
+# Header fields in the order `update` writes them (new_header, then fix_header).
+HEADER_ORDER = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
+                "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
+                "Content-Transfer-Encoding", "Plural-Forms")
+# What Babel-based tools (sphinx-intl, pybabel) write that this project's catalogs never hold: a
+# Generated-By field, and format flags Babel guesses from the text — MyST's {role}`…` braces look
+# like Python's str.format to it, so it marks paragraphs python-brace-format, and msgfmt -c would
+# then hold translators to brace "placeholders" that are markup. The templates carry no flags.
+FOREIGN_HEADER_FIELDS = ("Generated-By",)
+GUESSED_FLAGS = ("python-format", "python-brace-format")
+
+
+def project_form(catalog: pofile.Catalog) -> None:
+    """Bring a document catalog of this project to the form `update` writes, where a Babel-based
+    tool (the usual Sphinx guide's `sphinx-intl update`) changed it: the header's registry fields
+    order and charset spelling (fields it lacks are `update`'s and `check`'s business), no
+    Generated-By, no guessed format flags, no ":0" line numbers. What such a tool removed (the previous
+    msgid `#|` of a fuzzy entry) cannot be restored: CONTRIBUTING says so."""
+    header = catalog.header
+    if header is None:
+        return
+    fields = [re.sub(r"(?i)charset=utf-8$", "charset=UTF-8", line) for line in header.msgstr.split("\n") if line]
+    named = {line.split(":", 1)[0].strip(): line for line in fields if ":" in line}
+    ordered = [named[name] for name in HEADER_ORDER if name in named]
+    rest = [line for line in fields if line not in ordered
+            and line.split(":", 1)[0].strip() not in FOREIGN_HEADER_FIELDS]
+    header.msgstr = "".join(f"{line}\n" for line in [*ordered, *rest])
+    for entry in catalog.entries:
+        if entry is not header:
+            entry.flags = [flag for flag in entry.flags if flag not in GUESSED_FLAGS]
+            # Sphinx writes line 0 for text without a line (glossary terms); Babel drops ":0"
+            entry.references = [ref[:-2] if ref.endswith(":0") else ref for ref in entry.references]
+
+
 def _run_msgmerge(definitions: Path, template: Path) -> str:
     """GNU msgmerge's merge of `definitions` (a .po) with `template` (a .pot), as text."""
     command = [*MSGMERGE, "--output-file=-", str(definitions), str(template)]
@@ -410,96 +447,6 @@ def update(project: Project, tags: Sequence[str] | None = None, *, do_extract: b
 # ----------------------------------------------------------------------------------------------
 # Canonical wrapping
 
-def first_difference(a: str, b: str) -> int:
-    for number, (x, y) in enumerate(zip(a.split("\n"), b.split("\n"), strict=False), 1):
-        if x != y:
-            return number
-    return min(a.count("\n"), b.count("\n")) + 1
-
-
-# Header fields in the order `update` writes them (new_header, then fix_header).
-HEADER_ORDER = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
-                "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
-                "Content-Transfer-Encoding", "Plural-Forms")
-# What Babel-based tools (sphinx-intl, pybabel) write that this project's catalogs never hold: a
-# Generated-By field, and format flags Babel guesses from the text — MyST's {role}`…` braces look
-# like Python's str.format to it, so it marks paragraphs python-brace-format, and msgfmt -c would
-# then hold translators to brace "placeholders" that are markup. The templates carry no flags.
-FOREIGN_HEADER_FIELDS = ("Generated-By",)
-GUESSED_FLAGS = ("python-format", "python-brace-format")
-
-
-def project_form(catalog: pofile.Catalog) -> None:
-    """Bring a document catalog of this project to the form `update` writes, where a Babel-based
-    tool (the usual Sphinx guide's `sphinx-intl update`) changed it: the header's registry fields
-    order and charset spelling (fields it lacks are `update`'s and `check`'s business), no
-    Generated-By, no guessed format flags, no ":0" line numbers. What such a tool removed (the previous
-    msgid `#|` of a fuzzy entry) cannot be restored: CONTRIBUTING says so."""
-    header = catalog.header
-    if header is None:
-        return
-    fields = [re.sub(r"(?i)charset=utf-8$", "charset=UTF-8", line) for line in header.msgstr.split("\n") if line]
-    named = {line.split(":", 1)[0].strip(): line for line in fields if ":" in line}
-    ordered = [named[name] for name in HEADER_ORDER if name in named]
-    rest = [line for line in fields if line not in ordered
-            and line.split(":", 1)[0].strip() not in FOREIGN_HEADER_FIELDS]
-    header.msgstr = "".join(f"{line}\n" for line in [*ordered, *rest])
-    for entry in catalog.entries:
-        if entry is not header:
-            entry.flags = [flag for flag in entry.flags if flag not in GUESSED_FLAGS]
-            # Sphinx writes line 0 for text without a line (glossary terms); Babel drops ":0"
-            entry.references = [ref[:-2] if ref.endswith(":0") else ref for ref in entry.references]
-
-
-def canonical_text(path: Path, project: Project | None = None) -> tuple[str, str]:
-    """(the file's text, its canonical form): msgcat's wrapping; for a document catalog of
-    `project`, also the project's own header and flags (project_form)."""
-    text = pofile.decode(path.read_bytes())
-    catalog = pofile.parse(text)
-    if project is not None and _registered_language(project, path) is not None \
-            and docname_of(project, path) != INTERFACE_DOMAIN:
-        project_form(catalog)
-    return text, pofile.dumps(catalog)
-
-
-def _registered_language(project: Project, path: Path) -> Language | None:
-    tag = language_of_path(path)
-    if tag is None or not path.resolve().is_relative_to(project.localedir.resolve()):
-        return None
-    registry = project.registry()
-    return registry.get(tag) if tag in registry else None
-
-
-def canonical_problem(path: Path, root: Path | None = None, project: Project | None = None) -> Diagnostic | None:
-    """Why a catalog is not in canonical form, or None if it is."""
-    text, canonical = canonical_text(path, project)
-    if canonical == text:
-        return None
-    shown = display_path(path, root)
-    return po_wrap(shown, first_difference(text, canonical))
-
-
-def wrap(paths: Sequence[Path], *, check_only: bool, root: Path | None = None,
-         project: Project | None = None) -> tuple[list[Diagnostic], list[Path]]:
-    """Diagnostics for catalogs not canonical (or unreadable); with check_only False, fix them."""
-    problems: list[Diagnostic] = []
-    rewritten: list[Path] = []
-    for path in paths:
-        try:
-            text, canonical = canonical_text(path, project)
-        except pofile.PoSyntaxError as exc:
-            problems.append(pofile.syntax_diagnostic(exc, path, root))
-            continue
-        if canonical == text:
-            continue
-        if check_only:
-            problems.append(po_wrap(display_path(path, root), first_difference(text, canonical)))
-        else:
-            write_atomic(path, canonical)
-            rewritten.append(path)
-    return problems, rewritten
-
-
 # ----------------------------------------------------------------------------------------------
 # Command line
 
@@ -531,30 +478,6 @@ def run_update(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_wrap_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="*", type=Path, metavar="FILE.po",
-                        help="catalogs to rewrap (default: every catalog under locale/)")
-    parser.add_argument("--check", action="store_true",
-                        help="change nothing; list catalogs not in canonical form and exit 1")
-    parser.add_argument("--wait", type=float, default=30.0, metavar="SECONDS")
-
-
-def run_wrap(args: argparse.Namespace) -> int:
-    """Rewrite catalogs in the canonical gettext form (msgcat's wrapping at 79 columns)."""
-    project = project_from(args)
-    paths = list(args.files) or catalog_files(project)
-    if args.check:
-        problems, _ = wrap(paths, check_only=True, root=project.root, project=project)
-    else:
-        with catalog_lock(project, args.wait):
-            problems, rewritten = wrap(paths, check_only=False, root=project.root, project=project)
-        for path in rewritten:
-            print(f"rewrapped {display_path(path, project.root)}")
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    return 1 if problems else 0
-
-
 def _add_extract_arguments(parser: argparse.ArgumentParser) -> None:
     pass
 
@@ -572,5 +495,4 @@ def run_extract(args: argparse.Namespace) -> int:
 COMMANDS = {
     "extract": (_add_extract_arguments, run_extract),
     "update": (_add_update_arguments, run_update),
-    "wrap": (_add_wrap_arguments, run_wrap),
 }

@@ -6,7 +6,7 @@ itself), for what breaks the page (MyST roles, links, code and footnotes that mu
 translation) and for what must never be published (raw HTML, scripts, javascript: URLs, remote
 images, raw directives, invisible bidi controls) — scripts/checks_markup.py reads both texts with
 MyST's own parser — and for the orthography the language's community chose (NFC, its apostrophe).
-Codes, their meaning and severity are defined once in scripts/diagnostic_codes.py and documented
+One job (`check`; markup and gettext checks live beside it). Codes, their meaning and severity are defined once in scripts/diagnostic_codes.py and documented
 in CONTRIBUTING.md.
 """
 
@@ -30,7 +30,6 @@ from scripts.catalogs import (
     catalog_lock,
     docname_of,
     extract,
-    first_difference,
     language_of_path,
     pot_files,
     project_from,
@@ -42,6 +41,7 @@ from scripts.diagnostics import Diagnostic, catalog_orphan, diagnostic, display_
 from scripts.languages import APOSTROPHES, Language, Registry
 from scripts.pofile import Catalog, Entry
 from scripts.project import Project
+from scripts.wrapping import first_difference
 
 # code -> what it means, for the codes `check` reports (scripts/diagnostic_codes.py is the table)
 CODES = {name: row.meaning for name, row in reported_by("check").items() if name != "msgfmt-missing"}

@@ -1,5 +1,7 @@
 """Where the format directives of a `#, X-format` string are, so the writer never breaks inside one.
 
+One job (over 400 lines: one small parser per gettext format).
+
 GNU gettext's write-po.c `wrap()` parses a string with the parser of the first format its flags
 name (`X-format` or `possible-X-format`, in gettext's own order of formats) and forbids a line
 break before every character of a *valid* directive except its first: "10% de" in a

@@ -1,5 +1,7 @@
 """The gettext PO format: a fast reader and a writer whose output is byte-for-byte msgcat's.
 
+One job, the file format, in one module (over 400 lines): reader, writer and header helpers.
+
 Why not polib or Babel: reading 50,000 entries with them takes seconds, and neither writes the
 wrapping that GNU gettext (and therefore Poedit and Weblate) writes, so every save by a tool
 would re-wrap whole files. This module reads a catalog in one pass over its lines, remembers

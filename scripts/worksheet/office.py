@@ -1,5 +1,7 @@
 """Worksheets as office files: .xlsx (openpyxl), .ods (odfpy), .docx (python-docx), and .csv read.
 
+One job (over 400 lines: one reader and one writer per format, through each format's library).
+
 Every format has the same layout, so a file saved by LibreOffice, Excel, Google Sheets or Word
 (or exported from them as CSV) reads back the same way: a title line, the signature line
 (`politica-datos-abiertos hoja-de-traduccion 1 TAG`), a one-line reminder, the column headings,
