@@ -281,7 +281,7 @@ def test_summaries_cite_provisions_that_exist_and_are_short() -> None:
         assert cited <= labels, f"{name} cites missing provisions: {sorted(cited - labels)}"
         assert not OBLIGATION_VERB.search(text), f"{name} summarises; obligations live in the numbered provisions"
     assert 1000 <= visible_words("version-breve") <= 3500  # about 5 to 8 printed pages with its tables
-    assert visible_words("lista-municipio") <= 550  # one printed page
+    assert visible_words("lista-municipio") <= 400  # one printed page
 
 
 def visible_words(name: str) -> int:
