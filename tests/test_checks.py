@@ -164,4 +164,4 @@ def test_contributing_terminology_tables_are_the_csv_files() -> None:
         block = section[section.index(heading):].split("\n\n")[1]
         assert block.splitlines() == terminology.markdown_table(terms, language.name_en)
     english = terminology.load_table(REPO / "locale", "en")
-    assert len(english) == 59 and english[0].es == "accesibilidad" and english[0].translation == "accessibility"
+    assert len(english) == 60 and english[0].es == "accesibilidad" and english[0].translation == "accessibility"
