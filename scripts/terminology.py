@@ -23,7 +23,7 @@ from pathlib import Path
 
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
 from scripts.pofile import Entry
-from scripts.worksheet.markers import plain
+from scripts.worksheet.markers import prose
 
 TABLE_NAME = "terminologia.csv"
 COLUMNS = ("es", "traduccion", "nota", "acordado_por")
@@ -116,12 +116,34 @@ def terms_in(text: str, terms: Iterable[Term]) -> list[Term]:
     return found
 
 
+_TERM_TARGET_RE = re.compile(r"\{term\}`(?:[^`<]*<)?([^`<>]+)>?`")
+
+
 def missing_terms(msgid: str, msgstr: str, terms: Iterable[Term]) -> list[Term]:
-    """Agreed terms of the msgid whose agreed translation the msgstr lacks (in the words a reader
-    sees: a role's target or a URL is not a use of the term)."""
-    lowered = unicodedata.normalize("NFC", plain(msgstr)).casefold()
-    return [term for term in terms_in(plain(msgid), terms)
-            if term.translation and term.translation.casefold() not in lowered]
+    """Agreed terms of the msgid whose agreed translation the msgstr lacks.
+
+    Only the running words count (code and adoption placeholders are not uses of a term), and a
+    term the translation links to its glossary entry — ``{term}`open <formato abierto>` `` — is
+    used consistently whatever words the sentence needs around it."""
+    lowered = unicodedata.normalize("NFC", prose(msgstr)).casefold()
+    linked = {target.strip().casefold() for target in _TERM_TARGET_RE.findall(msgstr)}
+    return [term for term in terms_in(prose(msgid), terms)
+            if term.translation and term.translation.casefold() not in lowered
+            and term.es.casefold() not in linked]
+
+
+_ACCEPTED_RE = re.compile(r"^\s*term-ok:\s*(.+?)\s*$", re.IGNORECASE)
+
+
+def accepted_terms(comments: Iterable[str]) -> set[str]:
+    """Terms a translator comment (`# term-ok: dependencia, distribución`) marks as deliberately
+    not translated by the agreed term here: the word is used in its everyday sense ("dependence",
+    "mailing list"), or inside an official title that has its own wording."""
+    found: set[str] = set()
+    for comment in comments:
+        if match := _ACCEPTED_RE.match(comment):
+            found.update(part.strip().casefold() for part in match.group(1).split(",") if part.strip())
+    return found
 
 
 def check_terms(entries: Iterable[Entry], tag: str | None, localedir: Path,
@@ -138,7 +160,10 @@ def check_terms(entries: Iterable[Entry], tag: str | None, localedir: Path,
     for entry in entries:
         if entry.obsolete or entry.fuzzy or not entry.msgstr:
             continue
+        accepted = accepted_terms(entry.comments)
         for term in missing_terms(entry.msgid, entry.msgstr, terms):
+            if term.es.casefold() in accepted:
+                continue
             report(entry.msgstr_line or entry.line, CODE,
                    f"the msgid uses {term.es!r}, agreed as {term.translation!r}, which the translation lacks",
                    HINT.format(tag=tag), "warning")

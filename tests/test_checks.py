@@ -165,3 +165,22 @@ def test_contributing_terminology_tables_are_the_csv_files() -> None:
         assert block.splitlines() == terminology.markdown_table(terms, language.name_en)
     english = terminology.load_table(REPO / "locale", "en")
     assert len(english) == 60 and english[0].es == "accesibilidad" and english[0].translation == "accessibility"
+
+
+def test_term_check_counts_running_words_only_and_honours_term_ok(tmp_path: Path) -> None:
+    from scripts import terminology
+
+    terms = [terminology.Term("formato abierto", "open format", "", "", 2),
+             terminology.Term("dependencia", "agency", "", "", 3)]
+    linked = terminology.missing_terms("Use un {term}`formato abierto`.", "Use an {term}`open <formato abierto>` one.",
+                                       terms)
+    assert linked == []
+    placeholder = terminology.missing_terms("La {param}`dependencia-coordinadora` publica.", "The {param}`x` publishes.",
+                                            terms)
+    assert placeholder == []
+    code = terminology.missing_terms("Escriba `` {term}`formato abierto` `` así.", "Write it like that.", terms)
+    assert code == []
+    plain = terminology.missing_terms("Reduce la dependencia de un proveedor.", "Reduces dependence on a supplier.", terms)
+    assert [t.es for t in plain] == ["dependencia"]
+    assert terminology.accepted_terms(["term-ok: Dependencia, formato abierto", "other"]) == {"dependencia",
+                                                                                               "formato abierto"}

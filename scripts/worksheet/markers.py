@@ -132,7 +132,7 @@ def _scan(text: str, counter: list[int], table: dict[int, Markup]) -> Iterator[s
 _KINDS = ("escape", "role", "code", "subst", "footnote", "image", "link", "autolink", "html", "strong", "em")
 
 
-def _render(nodes: list[str | _Node], plain: bool = False) -> str:
+def _render(nodes: list[str | _Node], plain: bool = False, prose: bool = False) -> str:
     out: list[str] = []
     for node in nodes:
         if isinstance(node, str):
@@ -140,8 +140,11 @@ def _render(nodes: list[str | _Node], plain: bool = False) -> str:
             continue
         assert node.markup is not None
         number = node.markup.number
+        if prose and (node.markup.kind == "code" or node.markup.key.partition(":")[0] in _NOT_PROSE_ROLES):
+            out.append(" ")
+            continue
         if node.markup.paired:
-            inside = _render(node.children, plain)
+            inside = _render(node.children, plain, prose)
             out.append(inside if plain else f"{OPEN}{number}{CLOSE}{inside}{OPEN}/{number}{CLOSE}")
         elif plain:
             kind = node.markup.kind
@@ -151,6 +154,15 @@ def _render(nodes: list[str | _Node], plain: bool = False) -> str:
         else:
             out.append(f"{OPEN}{number}{CLOSE}")
     return "".join(out)
+
+
+def prose(text: str) -> str:
+    """The running words of a text: like plain(), without inline code and without adoption
+    placeholders ({param}, {blank}), which show code or a government's value, not this text's words."""
+    return _render(_parse(text)[0], plain=True, prose=True)
+
+
+_NOT_PROSE_ROLES = frozenset({"param", "blank"})
 
 
 def _role_words(markup: Markup) -> str:
