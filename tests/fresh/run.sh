@@ -40,6 +40,9 @@ if [ -z "${FRESH_IN_NAMESPACE:-}" ]; then
         || fail "debootstrap is missing — run: apt-get install debootstrap (make test-fresh does it)"
     command -v unshare >/dev/null || fail "unshare (util-linux) is missing — run: apt-get install util-linux"
     mkdir -p "$(dirname "$LOG")"
+    # One run at a time per root: a second run would delete the first one's root under it.
+    exec 9>"$FRESH_DIR.lock"
+    flock -n 9 || fail "another fresh-root test is using $FRESH_DIR — wait for it, or set FRESH_DIR"
     exec env FRESH_IN_NAMESPACE=1 unshare --mount --propagation private "$0" "$@"
 fi
 
