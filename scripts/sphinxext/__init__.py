@@ -11,6 +11,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from scripts.sphinxext import (
+    adopted,
     audit,
     catalog_gate,
     csp,
@@ -34,7 +35,7 @@ from scripts.sphinxext import (
 HERE = Path(__file__).resolve().parent
 SUBMODULES = (editions, interface, images, progress, search, site_context, problems, sanitize, interface_safety,
               translations_js, csp, audit, catalog_gate, longlines, metadata, draft, progress_chart,
-              parameters)
+              parameters, adopted)
 
 
 def add_theme_files(app: Sphinx, config: Config) -> None:

@@ -1,0 +1,100 @@
+"""An adoption as one more dimension of the build matrix: adoption x language x format.
+
+`python -m scripts build --adoption adopciones/SLUG` builds the adoption's languages (its
+`idiomas`) with the same matrix as the model: the same workers, fingerprints, atomic publishing
+and summary. Only three things differ, and this module owns them: where outputs go
+(build/adopciones/SLUG/ and dist/SLUG/), which parameter file every Sphinx run reads
+(`-D policy_adoption=...`), and which inputs an edition's fingerprint covers (the parameter file
+and the logo). They travel to the worker processes in the environment, as POLICY_BUILD_DIR and
+POLICY_DIST_DIR already do, so the matrix itself needs no adoption-specific code path.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tomllib
+from pathlib import Path
+
+from scripts import adoption as adoption_mod
+from scripts.diagnostics import Diagnostic, PipelineError
+from scripts.formats import ADOPTION_ENV
+from scripts.project import Project
+
+EXAMPLE_SLUG = "ejemplo-municipio"  # the shipped example, linked from the model's site
+SITE_ADOPTIONS_DIR = "adopciones"  # build/site/adopciones/SLUG/: an adoption's site inside the model's
+
+
+def adoption_file(path: Path, root: Path) -> Path:
+    """adopciones/SLUG, adopciones/SLUG/adopcion.toml, relative to the cwd or to the project."""
+    candidates = [path, root / path] if not path.is_absolute() else [path]
+    for candidate in candidates:
+        target = candidate / adoption_mod.ADOPTION_FILE if candidate.is_dir() else candidate
+        if target.is_file():
+            return target.resolve()
+    raise PipelineError(Diagnostic(str(path), 0, "adoption-unreadable", "no adoption there",
+                                   f"give adopciones/SLUG (a folder holding {adoption_mod.ADOPTION_FILE}); "
+                                   "`python -m scripts adopt new SLUG` writes one"))
+
+
+def active_adoption() -> Path | None:
+    """The parameter file this process builds, if it builds an adoption."""
+    value = os.environ.get(ADOPTION_ENV, "")
+    return Path(value) if value else None
+
+
+def adoption_languages(project: Project, path: Path) -> list[str]:
+    """The adoption's `idiomas`, in the registry's order (validated by `adopt check`)."""
+    chosen = adoption_mod.read_adoption(path, project.root).values.get("idiomas") or [adoption_mod.SOURCE_TAG]
+    return [tag for tag in project.registry().tags if tag in chosen]
+
+
+def enter_adoption(project: Project, path: Path) -> tuple[Project, list[str]]:
+    """Point this process and its workers at one adoption: its parameter file, checked, and its
+    own build and dist directories. Returns the project and the adoption's languages."""
+    target = adoption_file(path, project.root)
+    schema = adoption_mod.load_schema(adoption_mod.schema_path(project), project.root)
+    problems = adoption_mod.check_adoption(target, schema, set(project.registry().tags), project.root)
+    if problems:
+        raise PipelineError(problems)
+    slug = target.parent.name
+    builddir, distdir = project.builddir / "adopciones" / slug, project.distdir / slug
+    os.environ["POLICY_BUILD_DIR"] = str(builddir)
+    os.environ["POLICY_DIST_DIR"] = str(distdir)
+    os.environ[ADOPTION_ENV] = str(target)
+    return Project(project.root), adoption_languages(project, target)
+
+
+def adoption_inputs() -> list[Path]:
+    """What an adoption adds to each edition's fingerprint: its parameter file and its logo."""
+    path = active_adoption()
+    if path is None or not path.is_file():
+        return []
+    inputs = [path]
+    try:
+        logo = tomllib.loads(path.read_text(encoding="utf-8")).get("logotipo")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return inputs
+    if isinstance(logo, str) and logo and (path.parent / logo).is_file():
+        inputs.append(path.parent / logo)
+    return inputs
+
+
+def adoption_slugs(project: Project) -> list[str]:
+    """Every adoption of the repository (adopciones/*/adopcion.toml), sorted."""
+    return sorted(p.parent.name for p in (project.root / adoption_mod.ADOPTIONS_DIR).glob(f"*/{adoption_mod.ADOPTION_FILE}"))
+
+
+def copy_example_sites(project: Project, site: Path) -> list[str]:
+    """Copy each built adoption site (build/adopciones/SLUG/site) into the model's site under
+    adopciones/SLUG/, so the model can link its example; returns the slugs copied."""
+    copied = []
+    for slug in adoption_slugs(project):
+        built = project.builddir / "adopciones" / slug / "site"
+        if not (built / "index.html").is_file():
+            continue
+        dest = site / SITE_ADOPTIONS_DIR / slug
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(built, dest)
+        copied.append(slug)
+    return copied
