@@ -53,6 +53,8 @@ class SphinxOwnHandlers:
 # resolves the edition (registry entry, language) once for the whole run.
 CONFIGURATION: tuple[Any, ...] = (
     editions.apply_edition_config,  # language, titles, dates, LaTeX and EPUB identity
+    adopted.apply_adopted_title,  # an adoption's title where the model's was (before the PDF metadata)
+    adopted.apply_adoption_config,  # guide or front matter; an adoption's logo
     progress.configure,
     search.register,  # a search language for tags Sphinx does not know
     add_theme_files,

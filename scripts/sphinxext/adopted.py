@@ -63,7 +63,7 @@ def adopted_title(project: Project, tag: str, values: dict[str, Any], filled: di
 
 
 def apply_adopted_title(app: Sphinx, config: Config) -> None:
-    """Before the edition's configuration (which copies `project` into every title): the adopted title."""
+    """Right after the edition's configuration: the adopted title wherever it put the model's."""
     if not is_adoption(config):
         return
     project = Project(Path(app.confdir))
@@ -78,21 +78,21 @@ def apply_adopted_title(app: Sphinx, config: Config) -> None:
 
     tag = config.language or registry.source.tag
     filled = adoption_mod.resolve(schema, chosen, tag, babel_locale_for(registry.get(tag), registry))
-    config.project = adopted_title(project, tag, chosen.values, filled,
-                                   bool(config.gettext_allow_fuzzy_translations))
+    title = adopted_title(project, tag, chosen.values, filled, bool(config.gettext_allow_fuzzy_translations))
+    config.project = config.html_title = config.html_short_title = config.epub_title = title
+    # Sphinx puts latex_documents' title into \title{} as LaTeX; a value is text.
+    config.latex_documents = [(doc, target, escape(title, config.latex_engine), *rest)
+                              for doc, target, _title, *rest in config.latex_documents]
 
 
 def apply_adoption_config(app: Sphinx, config: Config) -> None:
-    """After the edition's configuration: the logo on the cover, the title escaped for LaTeX."""
+    """Which of the guide and the front matter the edition has; an adoption's logo on the cover."""
     # The model leaves out the adopted front matter; an adoption, the adopters' guide (set here,
     # not per builder, so that the builders sharing one doctree agree on the configuration).
     config.exclude_patterns = [*config.exclude_patterns, f"{GUIDE_DOC if is_adoption(config) else FRONT_DOC}.*"]
     config.suppress_warnings = [*config.suppress_warnings, "toc.excluded"]
     if not is_adoption(config):
         return
-    # Sphinx puts latex_documents' title into \title{} as LaTeX; a value is text.
-    config.latex_documents = [(doc, target, escape(config.project, config.latex_engine), *rest)
-                              for doc, target, _title, *rest in config.latex_documents]
     path = _adoption_path(app, config)
     logo = adoption_mod.read_adoption(path).values.get("logotipo")
     if not isinstance(logo, str) or not logo:
@@ -140,8 +140,6 @@ def guide_to_front_matter(app: Sphinx, env: BuildEnvironment, node: pending_xref
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("config-inited", apply_adopted_title, priority=99)  # before editions (100)
-    app.connect("config-inited", apply_adoption_config, priority=450)  # after parameters (400)
     app.connect("builder-inited", extract_both_front_matters)
     app.connect("doctree-read", adopted_root_title, priority=400)  # before the TitleCollector (500)
     app.connect("missing-reference", guide_to_front_matter)
