@@ -85,16 +85,17 @@ def adoption_slugs(project: Project) -> list[str]:
     return sorted(p.parent.name for p in (project.root / adoption_mod.ADOPTIONS_DIR).glob(f"*/{adoption_mod.ADOPTION_FILE}"))
 
 
-def copy_example_sites(project: Project, site: Path) -> list[str]:
-    """Copy each built adoption site (build/adopciones/SLUG/site) into the model's site under
-    adopciones/SLUG/, so the model can link its example; returns the slugs copied."""
-    copied = []
-    for slug in adoption_slugs(project):
-        built = project.builddir / "adopciones" / slug / "site"
-        if not (built / "index.html").is_file():
-            continue
-        dest = site / SITE_ADOPTIONS_DIR / slug
-        shutil.rmtree(dest, ignore_errors=True)
-        shutil.copytree(built, dest)
-        copied.append(slug)
-    return copied
+def example_site(project: Project, site: Path) -> str:
+    """Copy the example adoption's built site (build/adopciones/SLUG/site) into the model's site,
+    as adopciones/SLUG/; returns that path, relative to the site, or "" if the example is not built
+    (or this is an adoption's own site)."""
+    built = project.builddir / "adopciones" / EXAMPLE_SLUG / "site"
+    if active_adoption() is not None or not (built / "index.html").is_file():
+        return ""
+    dest = site / SITE_ADOPTIONS_DIR / EXAMPLE_SLUG
+    staged = dest.with_name(f".{EXAMPLE_SLUG}.new")
+    shutil.rmtree(staged, ignore_errors=True)
+    shutil.copytree(built, staged)
+    shutil.rmtree(dest, ignore_errors=True)
+    staged.rename(dest)
+    return f"{SITE_ADOPTIONS_DIR}/{EXAMPLE_SLUG}"
