@@ -99,3 +99,63 @@ def example_site(project: Project, site: Path) -> str:
     shutil.rmtree(dest, ignore_errors=True)
     staged.rename(dest)
     return f"{SITE_ADOPTIONS_DIR}/{EXAMPLE_SLUG}"
+
+
+# ---------------------------------------------------------------- releases
+
+
+def adoption_matrix(project: Project) -> list[dict[str, str]]:
+    """One entry per adoption x language, read from adopciones/ and each file's `idiomas` (only
+    languages of the registry): the release workflow's matrix, never listed by hand."""
+    return [{"adoption": slug, "lang": tag} for slug in adoption_slugs(project)
+            for tag in adoption_languages(project, project.root / adoption_mod.ADOPTIONS_DIR / slug
+                                          / adoption_mod.ADOPTION_FILE)]
+
+
+def adoption_archive_name(version: str, slug: str) -> str:
+    from scripts.project import dist_filename  # noqa: PLC0415
+
+    return dist_filename(version, f"adopcion-{slug}", "zip")
+
+
+def publish_adoptions(project: Project, version: str, epoch: int | None) -> list[Path]:
+    """For each adoption the release jobs built: its own SHA256SUMS (dist/SLUG/SHA256SUMS) and one
+    archive of its files and site (dist/politica-datos-abiertos-VERSION-adopcion-SLUG.zip), which
+    the release's SHA256SUMS and manifest then list. Returns the archives."""
+    from scripts.archives import write_deterministic_zip  # noqa: PLC0415
+    from scripts.atomic import write_atomic  # noqa: PLC0415
+    from scripts.release import sha256sums, site_files  # noqa: PLC0415
+    from scripts.release_notes import SUMS_NAME  # noqa: PLC0415
+
+    archives = []
+    for slug in adoption_slugs(project):
+        dist = project.distdir / slug
+        files = sorted(p for p in dist.glob("*") if p.is_file() and p.name != SUMS_NAME) if dist.is_dir() else []
+        if not files:
+            continue
+        write_atomic(dist / SUMS_NAME, sha256sums(files).encode("ascii"))
+        dest = project.distdir / adoption_archive_name(version, slug)
+        folder = dest.name.removesuffix(".zip") + "/"
+        content = {folder + p.name: p.read_bytes() for p in [*files, dist / SUMS_NAME]}
+        site = project.builddir / "adopciones" / slug / "site"
+        content |= {f"{folder}sitio/{name}": data for name, data in site_files(site).items()} if site.is_dir() else {}
+        write_deterministic_zip(dest, content, epoch)
+        archives.append(dest)
+    return archives
+
+
+def _no_arguments(parser: object) -> None:
+    """adoption-matrix takes no options."""
+
+
+def run_matrix(args: object) -> int:
+    """Print every adoption x language as JSON, for the release workflow's matrix of adoptions."""
+    import json  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    json.dump(adoption_matrix(Project.at(getattr(args, "root", None))), sys.stdout)
+    print()
+    return 0
+
+
+COMMANDS = {"adoption-matrix": (_no_arguments, run_matrix)}
