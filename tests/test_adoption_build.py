@@ -9,6 +9,7 @@ text, pdftotext of the PDF, the EPUB's XHTML, and the DOCX converted by LibreOff
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -258,3 +259,57 @@ def test_hostile_value_is_text_in_pdf_epub_and_docx(hostile: Project, tmp_path: 
     assert shown in " ".join(pdf_text(dist_file(hostile, "hostil", "es", "pdf")).split())
     assert shown in " ".join(epub_text(dist_file(hostile, "hostil", "es", "epub")).split())
     assert shown in " ".join(docx_text(dist_file(hostile, "hostil", "es", "docx"), tmp_path).split())
+
+
+# ---------------------------------------------------------------- release fan-out
+
+
+def test_adoption_matrix_comes_from_adopciones_and_each_file(tmp_path: Path) -> None:
+    from scripts.adoption_build import adoption_matrix
+
+    project = _copy_repository(tmp_path / "repo")
+    assert adoption_matrix(project) == [{"adoption": SLUG, "lang": tag} for tag in LANGS]
+    second = project.root / "adopciones" / "otro"
+    shutil.copytree(project.root / "adopciones" / SLUG, second)
+    path = second / adoption_mod.ADOPTION_FILE
+    path.write_text(re.sub(r"^idiomas = .*$", 'idiomas = ["en", "es"]', path.read_text(encoding="utf-8"),
+                           flags=re.MULTILINE), encoding="utf-8")
+    assert [e for e in adoption_matrix(project) if e["adoption"] == "otro"] == [
+        {"adoption": "otro", "lang": "es"}, {"adoption": "otro", "lang": "en"}]
+    done = run_cli("adoption-matrix", root=project.root, check=True)
+    assert len(json.loads(done.stdout)) == 5
+
+
+def test_release_workflow_fans_out_over_adoptions() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8"))
+    jobs = workflow["jobs"]
+    plan = " ".join(step.get("run", "") for step in jobs["plan"]["steps"])
+    assert "-m scripts adoption-matrix" in plan
+    assert jobs["adoption"]["strategy"]["matrix"]["edition"] == "${{ fromJSON(needs.plan.outputs.adoptions) }}"
+    assert "adoption" in jobs["gather"]["needs"]
+
+
+def test_gather_archives_each_adoption_with_its_checksums(tmp_path: Path) -> None:
+    from scripts.adoption_build import publish_adoptions
+
+    project = _copy_repository(tmp_path / "repo")
+    dist = project.root / "dist" / SLUG
+    dist.mkdir(parents=True)
+    for name in ("a-es.pdf", "a-es.docx", "a-es-instrumento.docx"):
+        (dist / name).write_bytes(name.encode())
+    site = project.root / "build" / "adopciones" / SLUG / "site" / "es"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("<html></html>", encoding="utf-8")
+    (archive,) = publish_adoptions(project, VERSION, 1767225600)
+    assert archive.name == f"politica-datos-abiertos-{VERSION}-adopcion-{SLUG}.zip"
+    sums = (dist / "SHA256SUMS").read_text(encoding="ascii")
+    assert sums.count("\n") == 3 and "a-es-instrumento.docx" in sums
+    with zipfile.ZipFile(archive) as zipped:
+        names = zipped.namelist()
+    folder = archive.name.removesuffix(".zip")
+    assert f"{folder}/SHA256SUMS" in names and f"{folder}/sitio/es/index.html" in names
+    again = archive.read_bytes()
+    publish_adoptions(project, VERSION, 1767225600)
+    assert archive.read_bytes() == again  # reproducible
