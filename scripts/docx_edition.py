@@ -26,7 +26,7 @@ class ConversionError(Exception):
 
 def _article(page: Path) -> tuple[BeautifulSoup, Tag, str]:
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    article = soup.find("article") or soup.find(attrs={"role": "main"}) or soup.body
+    article = soup.select_one("article, [role=main]") or soup.body
     if not isinstance(article, Tag):
         raise ConversionError(f"{page}: no article in the single-page HTML")
     title = soup.title.get_text(strip=True) if soup.title else ""
