@@ -53,7 +53,6 @@ class SphinxOwnHandlers:
 # resolves the edition (registry entry, language) once for the whole run.
 CONFIGURATION: tuple[Any, ...] = (
     editions.apply_edition_config,  # language, titles, dates, LaTeX and EPUB identity
-    parameters.load_parameters,  # the schema and the adoption, validated; tags of the chosen variants
     adopted.apply_adopted_title,  # an adoption's title where the model's was (before the PDF metadata)
     adopted.apply_adoption_config,  # guide or front matter; an adoption's logo
     progress.configure,
