@@ -47,9 +47,10 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rev", default=None, metavar="REV",
                         help="benchmark the policy and pipeline as committed at this git revision "
                              "(default: the working tree as it is)")
-    parser.add_argument("--only", choices=("matrix", "scaled", "catalogs"), default=None,
+    parser.add_argument("--only", choices=("matrix", "scaled", "catalogs", "adoption"), default=None,
                         help="measure only the build matrix (with the 20-language run), only the "
-                             "20-language run, or only the catalog tools")
+                             "20-language run, only the catalog tools, or only the example adoption's "
+                             "matrix against the model's")
     parser.add_argument("--output", type=Path, default=REPO / "build" / "bench" / "results.json",
                         help="where to write the results as JSON")
     parser.add_argument("--workdir", type=Path, default=None,
@@ -65,12 +66,13 @@ def options_from(args: argparse.Namespace) -> Options:
                        catalogs=args.catalogs or 10, entries=args.entries or 200, real_make=False,
                        workdir=args.workdir, timeout=900, mode="smoke", keep=args.keep,
                        parts=(args.only,) if args.only else ("matrix", "catalogs"))
-    return Options(project=args.project or REPO, formats=formats.NAMES, jobs=args.jobs, repeat=max(1, args.repeat),
+    return Options(project=args.project or REPO, formats=formats.for_edition(adoption=False), jobs=args.jobs,
+                   repeat=max(1, args.repeat),
                    scaled="off" if args.quick else args.scaled, scaled_budget=args.scaled_budget,
                    catalogs=args.catalogs or 500, entries=args.entries or 50_000,
                    real_make=not args.no_real_make and args.project is None, workdir=args.workdir,
                    mode="quick" if args.quick else "full", keep=args.keep, rev=args.rev,
-                   parts=(args.only,) if args.only else ("matrix", "catalogs"))
+                   parts=(args.only,) if args.only else ("matrix", "adoption", "catalogs"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -51,7 +51,7 @@ ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 @dataclass
 class Options:
     project: Path = REPO
-    formats: tuple[str, ...] = format_table.NAMES
+    formats: tuple[str, ...] = field(default_factory=lambda: format_table.for_edition(adoption=False))
     jobs: int = 0
     scaled: str = "auto"          # "auto" | "all" | "html" | "off"
     scaled_budget: float = 600.0  # seconds the 20-language run may take in "auto" mode
@@ -119,7 +119,7 @@ def baseline(root: Path, tags: list[str], formats: tuple[str, ...], logs: Path, 
             one = measure.run(command, cwd=root, env=env, log=log, timeout=timeout)
             one.extra["environment"] = _environment_line(log)
             runs.append(one)
-    targets = "{" + ",".join(format_table.get(fmt).make_target for fmt in format_table.NAMES) + "}"
+    targets = "{" + ",".join(format_table.get(fmt).make_target for fmt in formats) + "}"
     total = Run(command=["sphinx-build", "-M", targets, "source", "baseline/<tag>", "-c", ".",
                          "-D", "language=<tag>"],
                 returncode=max((r.returncode for r in runs), default=0), wall=time.perf_counter() - started,
@@ -449,6 +449,13 @@ def run_benchmark(options: Options, say: Callable[[str], None] = print) -> dict[
                 results.measures.append(real_make_noop(work / "logs", say))
         if options.scaled != "off" and ("matrix" in options.parts or "scaled" in options.parts):
             scaled(snap, work, tags, full, options, results, say)
+        if "adoption" in options.parts:
+            from benchmarks.adoption_matrix import adoption_vs_model  # noqa: PLC0415
+
+            measures, runs, failures = adoption_vs_model(snap, work, options.jobs, options.timeout, say)
+            results.measures += measures
+            results.runs.update(runs)
+            results.failures += failures
         if "catalogs" in options.parts and options.catalogs:
             catalog_tools(snap, work, options, results, say)
         usage = measure.max_rss_bytes()

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "scripts.add_language",
     "scripts.worksheet",
     "scripts.adoption",
+    "scripts.adoption_build",
 )
 
 

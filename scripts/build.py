@@ -45,16 +45,24 @@ def unregistered_catalogs(project: Project) -> list[Diagnostic]:
 def _add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", action="append", default=[], metavar="TAG",
                         help="build only this language (repeatable; default: every registered one)")
-    parser.add_argument("--formats", type=_formats, default=formats.NAMES,
-                        help=f"comma-separated: {','.join(formats.NAMES)}")
+    parser.add_argument("--formats", type=_formats, default=None,
+                        help=f"comma-separated: {','.join(formats.NAMES)} (default: all of the edition's)")
     parser.add_argument("--jobs", "-j", type=int, default=0, help="languages built at once (default: cores)")
     parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    parser.add_argument("--adoption", type=Path, default=None, metavar="adopciones/SLUG",
+                        help="build this adoption's editions (its languages) instead of the model's")
 
 
 def run_build(args: argparse.Namespace) -> int:
     """Build every edition (site, PDF, EPUB) of every registered language."""
     project = Project.at(args.root)
-    options = BuildOptions(formats=args.formats, tags=tuple(args.lang), jobs=args.jobs, force=args.force)
+    if args.adoption is not None:
+        from scripts.adoption_build import enter_adoption  # noqa: PLC0415
+
+        project, languages = enter_adoption(project, args.adoption)
+        args.lang = args.lang or list(languages)
+    options = BuildOptions(formats=args.formats or formats.for_edition(), tags=tuple(args.lang), jobs=args.jobs,
+                           force=args.force)
     started = time.monotonic()
     results = run_with_view(project, options)
     from scripts.site import assemble_site  # noqa: PLC0415
@@ -72,7 +80,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def _add_edition_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("tag")
-    parser.add_argument("--formats", type=_formats, default=formats.NAMES)
+    parser.add_argument("--formats", type=_formats, default=None)
     parser.add_argument("--result", type=Path, required=True)
     parser.add_argument("--force", action="store_true")
     parser.add_argument("--outdir", type=Path, default=None)
@@ -83,7 +91,8 @@ def run_edition(args: argparse.Namespace) -> int:
     from scripts.matrix.worker import build_edition  # noqa: PLC0415
 
     project = Project.at(args.root)
-    options = BuildOptions(formats=args.formats, tags=(args.tag,), force=args.force, outdir=args.outdir)
+    options = BuildOptions(formats=args.formats or formats.for_edition(), tags=(args.tag,), force=args.force,
+                           outdir=args.outdir)
     try:
         result = build_edition(project, args.tag, options)
     except PipelineError as exc:

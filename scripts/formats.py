@@ -13,6 +13,7 @@ scripts/matrix/produce.py.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,10 @@ class OutputFormat:
     # (its read of the sources is pickled and reused by the others), then the PDF (xelatex runs
     # in the background while the rest is written; the download most readers want), then EPUB.
     rank: int
+    # Published only for adoptions (adopciones/SLUG): the editable DOCX is for officials who
+    # circulate a filled-in text before it reaches the cabildo or the gazette. The model has no
+    # DOCX: a hand-edited copy of the model is the fork that loses every translation.
+    adoption_only: bool = False
 
     def produce(self) -> Callable[..., Any]:
         module, _, function = self.producer.partition(":")
@@ -45,6 +50,9 @@ TABLE: tuple[OutputFormat, ...] = (
                  "scripts.matrix.produce:produce_epub", "epub", 2),
     OutputFormat("pdf", "latex", "pdf", "PDF", "application/pdf", True,
                  "scripts.matrix.produce:produce_pdf", "latexpdf", 1),
+    OutputFormat("docx", "singlehtml", "docx", "DOCX",
+                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document", True,
+                 "scripts.matrix.produce:produce_docx", "singlehtml", 3, adoption_only=True),
 )
 BY_NAME: dict[str, OutputFormat] = {fmt.name: fmt for fmt in TABLE}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
@@ -60,9 +68,24 @@ def build_order(names: tuple[str, ...] | list[str]) -> list[OutputFormat]:
     return sorted((BY_NAME[name] for name in names), key=lambda fmt: fmt.rank)
 
 
-def published() -> list[OutputFormat]:
-    """The downloads of an edition, in the order readers are offered them (PDF, then EPUB)."""
-    return sorted((fmt for fmt in TABLE if fmt.published), key=lambda fmt: fmt.rank)
+ADOPTION_ENV = "POLICY_ADOPTION"  # set by `build --adoption` for its workers (scripts/adoption_build.py)
+
+
+def _adoption(adoption: bool | None) -> bool:
+    return bool(os.environ.get(ADOPTION_ENV)) if adoption is None else adoption
+
+
+def published(adoption: bool | None = None) -> list[OutputFormat]:
+    """The downloads of an edition, in the order readers are offered them (PDF, then EPUB).
+
+    `adoption` None: whether this process builds an adoption (its environment says so)."""
+    return sorted((fmt for fmt in TABLE if fmt.published and (_adoption(adoption) or not fmt.adoption_only)),
+                  key=lambda fmt: fmt.rank)
+
+
+def for_edition(adoption: bool | None = None) -> tuple[str, ...]:
+    """The formats an edition of the model (or of an adoption) is built in by default."""
+    return tuple(fmt.name for fmt in TABLE if _adoption(adoption) or not fmt.adoption_only)
 
 
 def in_table_order(names: tuple[str, ...] | list[str]) -> list[str]:

@@ -189,9 +189,13 @@ def publish(project: Project, tagged: Tagged) -> tuple[list[Path], dict[str, Any
     notes = project.distdir / notes_name(tagged.version)
     write_atomic(notes, release_notes(tagged, changes, progress, [*editions, archive]).encode("utf-8"))
     data = manifest(project, tagged, progress, archive, notes)
+    from scripts.adoption_build import publish_adoptions  # noqa: PLC0415
+
+    adoptions = publish_adoptions(project, tagged.version, tagged.epoch)  # each adoption's files, one archive
+    data["adoptions"] = [file_entry(path) for path in adoptions]
     manifest_path = project.distdir / MANIFEST_NAME
     write_atomic(manifest_path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    published = [*editions, archive, notes, manifest_path]
+    published = [*editions, archive, *adoptions, notes, manifest_path]
     sums = project.distdir / SUMS_NAME
     write_atomic(sums, sha256sums(published).encode("ascii"))
     return [*published, sums], data
@@ -247,11 +251,18 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     mode.add_argument("--gather", action="store_true",
                       help="build nothing: publish the editions the --lang jobs left in dist/ and build/site/")
     parser.add_argument("--jobs", "-j", type=int, default=0, help="languages built at once (default: cores)")
+    parser.add_argument("--adoption", type=Path, default=None, metavar="adopciones/SLUG",
+                        help="with --lang: build this adoption's editions (CI: one job per adoption x language)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Build and publish a tagged, reproducible release into dist/ (see RELEASING.md)."""
     root = Project.at(args.root).root
+    if args.adoption is not None:
+        from scripts.adoption_build import enter_adoption  # noqa: PLC0415
+
+        _, languages = enter_adoption(Project(root), args.adoption)
+        args.lang = args.lang or languages  # an adoption's release builds its editions, publishes nothing
     started = time.monotonic()
 
     def progress(tag: str, res: EditionResult | None) -> None:

@@ -111,7 +111,7 @@ def fill_edition_pages(edition_dir: Path, sizes: dict[str, int], locale: str) ->
 
 
 def chooser_html(registry: Registry, version: str, manifests: dict[str, dict[str, Any]],
-                 sizes: dict[str, int]) -> str:
+                 sizes: dict[str, int], example: str = "") -> str:
     """The root page: every built edition by its autonym, with its progress and downloads."""
     source = registry.source
     locale = number_locale(source, registry)
@@ -162,7 +162,7 @@ def chooser_html(registry: Registry, version: str, manifests: dict[str, dict[str
   <ul class="editions" data-suggested="Sugerida por su navegador">
 {chr(10).join(items)}
   </ul>
-</main>
+{_example_link(example)}</main>
 </body>
 </html>
 """
@@ -268,6 +268,14 @@ def not_found_html(registry: Registry, manifests: dict[str, dict[str, Any]], bas
 """
 
 
+def _example_link(example: str) -> str:
+    """A link to the example adoption's site (build/site/adopciones/SLUG/), when it was built."""
+    if not example:
+        return ""
+    return (f'  <p class="example"><a href="{html.escape(example)}/index.html">Ejemplo de adopción</a>: '
+            "la política adoptada por un municipio ficticio, en sus lenguas y formatos.</p>\n")
+
+
 def _csp_meta() -> str:
     """The editions' Content-Security-Policy (scripts/csp.py); these pages have no inline script at all."""
     return meta_element(content_security_policy([]))
@@ -317,8 +325,11 @@ def assemble_site(project: Project) -> dict[str, Any]:
 
     base = site_url_of(manifests)
     written = []
+    from scripts.adoption_build import example_site  # noqa: PLC0415
+
+    example = example_site(project, site)
     outputs: list[tuple[str, str]] = [
-        ("index.html", chooser_html(registry, project.version, manifests, sizes)),
+        ("index.html", chooser_html(registry, project.version, manifests, sizes, example)),
         ("chooser.js", CHOOSER_JS),
         ("site.css", SITE_CSS),
         ("404.html", not_found_html(registry, manifests, base)),

@@ -90,6 +90,7 @@ PROFILES: dict[str, tuple[Requirement, ...]] = {
                     _file("/usr/share/fonts/opentype/freefont/FreeSerif.otf")),
         Requirement("xindy", "PDF: index sorting", _which("xindy")),
         Requirement("librsvg2-bin", "PDF: SVG figures", _which("rsvg-convert")),
+        Requirement("pandoc", "DOCX/ODT editions", _which("pandoc")),
     ),
     # what the tests drive besides the build: validators, PDF readers, the browser, office files
     "test": (

@@ -54,6 +54,10 @@ def test_every_row_names_a_producer_that_exists(fmt: formats.OutputFormat) -> No
 
 def test_build_order_and_downloads_follow_the_rank() -> None:
     assert [f.name for f in formats.build_order(list(formats.NAMES))][0] == formats.SITE
-    assert [f.name for f in formats.published()] == [f.name for f in formats.build_order(formats.NAMES)
-                                                      if f.published]
+    assert [f.name for f in formats.published(adoption=True)] == [f.name for f in formats.build_order(formats.NAMES)
+                                                                   if f.published]
+    # the model publishes no editable edition; an adoption does (scripts/formats.py says why)
+    assert [f.name for f in formats.published(adoption=False)] == [f.name for f in formats.published(adoption=True)
+                                                                    if not f.adoption_only]
+    assert "docx" in formats.for_edition(adoption=True) and "docx" not in formats.for_edition(adoption=False)
     assert formats.in_table_order(["pdf", "html", "nope"]) == ["html", "pdf"]

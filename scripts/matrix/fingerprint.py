@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts import formats
+from scripts.adoption_build import adoption_inputs
 from scripts.atomic import write_atomic
 from scripts.matrix.results import BuildOptions
 from scripts.project import PACKAGE_ROOT, Project
@@ -90,6 +91,7 @@ def edition_inputs(project: Project, tag: str) -> list[Path]:
             inputs.append(ui)
     inputs += [p for p in _files_under(EXTENSION_DIR) if p.suffix in ASSET_SUFFIXES]
     inputs += [p for p in _code_inputs(project.confdir / "conf.py") if p not in inputs]
+    inputs += adoption_inputs()  # an adoption's parameter file and logo (none for the model)
     return inputs
 
 

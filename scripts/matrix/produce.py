@@ -23,6 +23,7 @@ from scripts.project import Project, edition_basename
 MISSING_CHARACTER_RE = re.compile(r"^Missing character: .*$", re.MULTILINE)
 CODEPOINT_RE = re.compile(r"\(U\+([0-9A-Fa-f]{4,6})\)")
 LATEX_OPTIONS = "-interaction=nonstopmode -halt-on-error -file-line-error"
+INSTRUMENT_PART = "instrumento"  # the DOCX of the adoption instrument alone: <edition>-instrumento.docx
 
 
 def produce_html(job: EditionJob, fmt: OutputFormat) -> Produced:
@@ -99,3 +100,27 @@ def latex_problems(project: Project, tag: str, log_path: Path) -> list[Diagnosti
             "no font of the PDF has this character: write it as the language's orthography does (see the "
             "registry's apostrophe policy), or add a font that covers it (latex_elements['fontpkg'])"))
     return problems
+
+
+def produce_docx(job: EditionJob, fmt: OutputFormat) -> Produced:
+    """The whole adopted policy and its instrument alone, by pandoc from the single-page HTML
+    (scripts/docx_edition.py); dist/ gets <edition>.docx and <edition>-instrumento.docx."""
+    from scripts.docx_edition import ConversionError, document_html, html_to_docx  # noqa: PLC0415
+
+    staged = job.work / fmt.builder
+    shutil.rmtree(staged, ignore_errors=True)
+    job.sphinx(fmt.builder, staged)
+    page = staged / "index.html"
+    outputs = {}
+    try:
+        for part, instrument in (("", False), (f"-{INSTRUMENT_PART}", True)):
+            made = html_to_docx(document_html(page, job.tag, instrument), job.work / fmt.name,
+                                f"{edition_basename(job.tag)}{part}", staged)
+            outputs[part] = made
+    except ConversionError as exc:
+        raise FormatFailed([], [str(exc)]) from None
+    for part, made in outputs.items():
+        dest = job.dist / job.project.dist_name(f"{job.tag}{part}", fmt.suffix)
+        copy_atomic(made, dest)
+        prune_other_versions(dest, f"{job.tag}{part}", fmt.suffix)
+    return str(job.dist / job.project.dist_name(job.tag, fmt.suffix))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts.diagnostics import Diagnostic
-from scripts.formats import NAMES
+from scripts.formats import for_edition
 
 
 @dataclass
@@ -62,7 +62,7 @@ class EditionResult:
 
 @dataclass
 class BuildOptions:
-    formats: tuple[str, ...] = NAMES
+    formats: tuple[str, ...] = field(default_factory=for_edition)  # the model's, or an adoption's
     tags: tuple[str, ...] = ()
     jobs: int = 0
     force: bool = False

@@ -54,6 +54,8 @@ def _sphinx_argv(project: Project, tag: str, builder: str, outdir: Path, freshen
     argv = ["-b", builder, "-c", str(project.confdir), "-d", str(project.doctreedir(tag)),
             "-W", "-q", "-w", str(warnfile), *shlex.split(os.environ.get("SPHINXOPTS", "")),
             "-D", f"language={tag}"]
+    if adoption := os.environ.get(formats.ADOPTION_ENV):
+        argv += ["-D", f"policy_adoption={adoption}"]
     if freshenv:
         argv.append("-E")
     return [*argv, str(project.srcdir), str(outdir)]
@@ -92,6 +94,8 @@ def run_sphinx(project: Project, tag: str, builder: str, outdir: Path,
     if extra.nitpicky:
         overrides["nitpicky"] = True
     overrides["language"] = tag
+    if adoption := os.environ.get(formats.ADOPTION_ENV):  # `build --adoption` (scripts/adoption_build.py)
+        overrides["policy_adoption"] = adoption
     nocolor()
     warnings = io.StringIO()
     status = io.StringIO()

@@ -11,6 +11,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from scripts.sphinxext import (
+    adopted,
     audit,
     catalog_gate,
     csp,
@@ -34,7 +35,7 @@ from scripts.sphinxext import (
 HERE = Path(__file__).resolve().parent
 SUBMODULES = (editions, interface, images, progress, search, site_context, problems, sanitize, interface_safety,
               translations_js, csp, audit, catalog_gate, longlines, metadata, draft, progress_chart,
-              parameters)
+              parameters, adopted)
 
 
 def add_theme_files(app: Sphinx, config: Config) -> None:
@@ -52,6 +53,8 @@ class SphinxOwnHandlers:
 # resolves the edition (registry entry, language) once for the whole run.
 CONFIGURATION: tuple[Any, ...] = (
     editions.apply_edition_config,  # language, titles, dates, LaTeX and EPUB identity
+    adopted.apply_adopted_title,  # an adoption's title where the model's was (before the PDF metadata)
+    adopted.apply_adoption_config,  # guide or front matter; an adoption's logo
     progress.configure,
     search.register,  # a search language for tags Sphinx does not know
     add_theme_files,
