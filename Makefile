@@ -18,7 +18,10 @@ ifneq ($(filter command line environment,$(origin EDITION)),)
 EDITION_SET := 1
 endif
 EDITION     ?= es
-FORMATS     ?= html,epub,pdf
+# Empty: each edition's own formats (the model: site, PDF, EPUB; an adoption adds DOCX).
+FORMATS     ?=
+# ADOPCION=adopciones/SLUG builds (or releases) that government's adoption instead of the model.
+ADOPCION    ?=
 JOBS        ?= 0
 PYTEST_ARGS ?=
 # As in Sphinx's own Makefile: extra sphinx-build options, and the sphinx-build to run.
@@ -37,7 +40,7 @@ SYSDEPS := $(PYTHON) scripts/system_deps.py
         preview worksheet adopt-new adopt-check release release-gather bench clean distclean lint lock
 
 help: ## list every target
-	@echo "Usage: make [target] [EDITION=tag] [FORMATS=html,epub,pdf] [JOBS=n] [SPHINXOPTS=...]"
+	@echo "Usage: make [target] [EDITION=tag] [ADOPCION=adopciones/SLUG] [FORMATS=html,epub,pdf] [JOBS=n] [SPHINXOPTS=...]"
 	@echo
 	@grep -E '^[a-zA-Z_ -]+:.*?## ' $(MAKEFILE_LIST) | sort | awk -F ':.*?## ' '{printf "  %-14s %s\n", $$1, $$2}'
 	@echo
@@ -64,9 +67,9 @@ lock: ## re-resolve requirements.lock (with hashes) for the oldest supported Pyt
 	@echo "requirements.lock re-resolved; run make test to check it"
 
 # ---- building --------------------------------------------------------------------------------
-all: $(STAMP) ## build every edition: site, PDF and EPUB in every language (FORMATS= to choose)
+all: $(STAMP) ## build every edition in every language (FORMATS=html,pdf to choose; ADOPCION=adopciones/SLUG)
 	@$(SYSDEPS) all
-	@$(CLI) build --jobs $(JOBS) --formats $(FORMATS)
+	@$(CLI) build --jobs $(JOBS) $(if $(FORMATS),--formats $(FORMATS)) $(if $(ADOPCION),--adoption $(ADOPCION))
 
 html: $(STAMP) ## HTML of one language (EDITION=tag)
 	@$(SYSDEPS) html
@@ -121,7 +124,7 @@ adopt-check: $(STAMP) ## check adoption files (ADOPCION=file; default: every ado
 # ---- maintainers -----------------------------------------------------------------------------
 release: $(STAMP) ## build a tagged, reproducible release into dist/ (EDITION=tag: that language only)
 	@$(SYSDEPS) release
-	@$(CLI) release $(if $(EDITION_SET),--lang $(EDITION))
+	@$(CLI) release $(if $(EDITION_SET),--lang $(EDITION)) $(if $(ADOPCION),--adoption $(ADOPCION))
 
 release-gather: $(STAMP) ## publish what `make release EDITION=...` jobs built: archive, notes, sums
 	@$(SYSDEPS) release-gather

@@ -251,8 +251,14 @@ def _sphinx_project(tmp_path: Path) -> Path:
     shutil.copy(REPO / "source" / adoption.SCHEMA_NAME, root / "source")
     shutil.copy(FIXTURES / "escudo.svg", root)
     (root / "source" / "index.md").write_text(PAGE, encoding="utf-8")
+    # The parameters module on its own: its config-inited step is connected here, as the full
+    # extension does in its one ordered list (scripts/sphinxext/__init__.py, CONFIGURATION).
     (root / "conf.py").write_text('extensions = ["myst_parser", "scripts.sphinxext.parameters"]\n'
-                                  'myst_enable_extensions = ["colon_fence"]\nlanguage = "es"\n', encoding="utf-8")
+                                  'myst_enable_extensions = ["colon_fence"]\nlanguage = "es"\n'
+                                  "def setup(app):\n"
+                                  "    from scripts.sphinxext.parameters import load_parameters\n"
+                                  "    app.connect('config-inited', load_parameters, priority=400)\n",
+                                  encoding="utf-8")
     hostile = re.sub(r"^gobierno-nombre = .*$", lambda _: "gobierno-nombre = '''" + HOSTILE + "'''", COMPLETE,
                      flags=re.MULTILINE)
     (root / "adopcion.toml").write_text(hostile, encoding="utf-8")

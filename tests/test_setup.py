@@ -179,6 +179,7 @@ def test_edition_variable_and_lang_that_does_not_leak() -> None:
 
 def test_formats_and_sphinx_variables_are_honoured() -> None:
     assert "--formats html" in _make("-n", "FORMATS=html")
-    assert "--formats html,epub,pdf" in _make("-n")
+    assert "--formats" not in _make("-n"), "without FORMATS each edition builds its own formats"
+    assert "--adoption adopciones/x" in _make("-n", "ADOPCION=adopciones/x")
     assert "SPHINXOPTS=-q -T SPHINXBUILD=/opt/sphinx-build" in _recipe_env("SPHINXOPTS=-q -T",
                                                                          "SPHINXBUILD=/opt/sphinx-build")

@@ -63,6 +63,7 @@ CONFIGURATION: tuple[Any, ...] = (
     site_context.keep_out_of_epub,
     interface_safety.harden_interface,  # after the chain is loaded: drop strings that add markup
     catalog_gate.check_catalogs,
+    parameters.load_parameters,  # the schema and an adoption's values (a project on its own: its conf.py)
     SphinxOwnHandlers,
     editions.apply_rights,  # needs the copyright with its year and the translated labels
 )

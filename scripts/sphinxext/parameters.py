@@ -260,5 +260,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("parametros-tabla", ParametersTableDirective)
     app.add_post_transform(ResolveParameters)
     app.add_css_file("parameters.css")
-    app.connect("config-inited", load_parameters, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
