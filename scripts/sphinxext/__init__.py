@@ -16,6 +16,7 @@ from scripts.sphinxext import (
     csp,
     draft,
     editions,
+    honesty,
     images,
     interface,
     interface_safety,
@@ -34,7 +35,7 @@ from scripts.sphinxext import (
 HERE = Path(__file__).resolve().parent
 SUBMODULES = (editions, interface, images, progress, search, site_context, problems, sanitize, interface_safety,
               translations_js, csp, audit, catalog_gate, longlines, metadata, draft, progress_chart,
-              parameters)
+              parameters, honesty)
 
 
 def add_theme_files(app: Sphinx, config: Config) -> None:
