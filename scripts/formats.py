@@ -45,6 +45,10 @@ TABLE: tuple[OutputFormat, ...] = (
                  "scripts.matrix.produce:produce_epub", "epub", 2),
     OutputFormat("pdf", "latex", "pdf", "PDF", "application/pdf", True,
                  "scripts.matrix.produce:produce_pdf", "latexpdf", 1),
+    # Spanish beside the translation (scripts/sphinxext/bilingual.py): the PDF is the download, the
+    # HTML goes to site/bilingue/<tag>/; only for languages whose registry entry has bilingual = true.
+    OutputFormat("bilingual", "bilingual", "bilingue.pdf", "PDF bilingüe", "application/pdf", True,
+                 "scripts.matrix.bilingual:produce_bilingual", "bilingual", 3),
 )
 BY_NAME: dict[str, OutputFormat] = {fmt.name: fmt for fmt in TABLE}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

@@ -12,6 +12,7 @@ from sphinx.config import Config
 
 from scripts.sphinxext import (
     audit,
+    bilingual,
     catalog_gate,
     csp,
     draft,
@@ -35,7 +36,7 @@ from scripts.sphinxext import (
 HERE = Path(__file__).resolve().parent
 SUBMODULES = (editions, interface, images, progress, search, site_context, problems, sanitize, interface_safety,
               translations_js, csp, audit, catalog_gate, longlines, metadata, draft, progress_chart,
-              parameters, honesty)
+              parameters, honesty, bilingual)
 
 
 def add_theme_files(app: Sphinx, config: Config) -> None:
@@ -82,4 +83,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
         module.setup(app)
     app.connect("config-inited", _configure_before_sphinx, priority=100)
     app.connect("config-inited", _configure_after_sphinx, priority=900)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: the doctrees keep each message's source text (bilingual.RememberSource).
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,56 @@
+"""The producer of the bilingual edition (scripts.formats' ``bilingual`` row): the Sphinx
+``bilingual`` builder (scripts/sphinxext/bilingual.py) writes HTML pages and a .tex file from the
+language's one read; the HTML replaces ``site/bilingue/<tag>/`` whole, xelatex runs in the
+background like the PDF's, and the PDF is copied atomically into dist/ once it is complete.
+
+A language whose registry entry does not ask for a bilingual edition (the source language, or
+``bilingual = false``) gets none: the producer records that, and publishes nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from scripts.atomic import copy_atomic, write_atomic
+from scripts.formats import OutputFormat
+from scripts.matrix.produce import LATEX_OPTIONS, latex_problems
+from scripts.matrix.replace import prune_other_versions, replace_tree
+from scripts.matrix.worker import EditionJob, FormatFailed, Produced
+from scripts.project import edition_basename
+from scripts.sphinxext.bilingual import HTML_DIR, TEX_SUFFIX
+
+SITE_DIR = "bilingue"  # site/bilingue/<tag>/: the bilingual HTML of each language that has one
+
+
+def produce_bilingual(job: EditionJob, fmt: OutputFormat) -> Produced:
+    lang = job.project.registry().get(job.tag)
+    if not lang.bilingual or lang.source:
+        note = job.work / "bilingual-not-requested.txt"
+        write_atomic(note, f"{job.tag}: the registry asks for no bilingual edition (bilingual = false).\n".encode())
+        shutil.rmtree(job.site / SITE_DIR / job.tag, ignore_errors=True)
+        return str(note)
+    outdir = job.work / fmt.name
+    shutil.rmtree(outdir, ignore_errors=True)
+    job.sphinx(fmt.builder, outdir)
+    replace_tree(outdir / HTML_DIR, job.site / SITE_DIR / job.tag)
+    stem = outdir / f"{edition_basename(job.tag)}{TEX_SUFFIX}"
+    latexmk = subprocess.Popen(
+        ["latexmk", "-xelatex", "-silent", f"-latexoption={LATEX_OPTIONS}", stem.with_suffix(".tex").name],
+        cwd=outdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def wait() -> str:
+        output, _ = latexmk.communicate()
+        pdf = stem.with_suffix(".pdf")
+        problems = latex_problems(job.project, job.tag, stem.with_suffix(".log"))
+        if latexmk.returncode != 0 or not pdf.is_file():
+            tail = output.decode("utf-8", "replace").strip().splitlines()[-15:]
+            raise FormatFailed(problems, ["xelatex failed (bilingual edition):", *tail])
+        if problems:
+            raise FormatFailed(problems)
+        dest = job.dist / job.project.dist_name(job.tag, fmt.suffix)
+        copy_atomic(pdf, dest)
+        prune_other_versions(dest, job.tag, fmt.suffix)
+        return str(dest)
+
+    return wait
