@@ -32,6 +32,12 @@ class OutputFormat:
     # (its read of the sources is pickled and reused by the others), then the PDF (xelatex runs
     # in the background while the rest is written; the download most readers want), then EPUB.
     rank: int
+    # A registry key (an attribute of scripts.languages.Language) that must be true for an edition
+    # to have this format, as `bilingual`; "" for a format every edition has.
+    only_for: str = ""
+
+    def applies_to(self, lang: Any) -> bool:
+        return not self.only_for or bool(getattr(lang, self.only_for, False))
 
     def produce(self) -> Callable[..., Any]:
         module, _, function = self.producer.partition(":")
@@ -48,7 +54,7 @@ TABLE: tuple[OutputFormat, ...] = (
     # Spanish beside the translation (scripts/sphinxext/bilingual.py): the PDF is the download, the
     # HTML goes to site/bilingue/<tag>/; only for languages whose registry entry has bilingual = true.
     OutputFormat("bilingual", "bilingual", "bilingue.pdf", "PDF bilingüe", "application/pdf", True,
-                 "scripts.matrix.bilingual:produce_bilingual", "bilingual", 3),
+                 "scripts.matrix.bilingual:produce_bilingual", "bilingual", 3, only_for="bilingual"),
 )
 BY_NAME: dict[str, OutputFormat] = {fmt.name: fmt for fmt in TABLE}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
@@ -67,6 +73,11 @@ def build_order(names: tuple[str, ...] | list[str]) -> list[OutputFormat]:
 def published() -> list[OutputFormat]:
     """The downloads of an edition, in the order readers are offered them (PDF, then EPUB)."""
     return sorted((fmt for fmt in TABLE if fmt.published), key=lambda fmt: fmt.rank)
+
+
+def published_for(lang: Any) -> list[OutputFormat]:
+    """The downloads one language's edition has (the bilingual PDF only where the registry asks)."""
+    return [fmt for fmt in published() if fmt.applies_to(lang)]
 
 
 def in_table_order(names: tuple[str, ...] | list[str]) -> list[str]:

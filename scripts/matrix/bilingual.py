@@ -25,9 +25,9 @@ SITE_DIR = "bilingue"  # site/bilingue/<tag>/: the bilingual HTML of each langua
 
 def produce_bilingual(job: EditionJob, fmt: OutputFormat) -> Produced:
     lang = job.project.registry().get(job.tag)
-    if not lang.bilingual or lang.source:
+    if not fmt.applies_to(lang):
         note = job.work / "bilingual-not-requested.txt"
-        write_atomic(note, f"{job.tag}: the registry asks for no bilingual edition (bilingual = false).\n".encode())
+        write_atomic(note, f"{job.tag}: the registry asks for no bilingual edition ({fmt.only_for} = false).\n".encode())
         shutil.rmtree(job.site / SITE_DIR / job.tag, ignore_errors=True)
         return str(note)
     outdir = job.work / fmt.name
