@@ -36,7 +36,7 @@ from scripts.atomic import copy_atomic, write_atomic
 from scripts.csp import content_security_policy, meta_element
 from scripts.languages import Language, Registry
 from scripts.project import Project, dist_filename
-from scripts.site_layout import DOWNLOADS_DIR, MANIFEST, babel_locale_for
+from scripts.site_layout import BILINGUAL_DIR, BILINGUAL_INDEX, DOWNLOADS_DIR, MANIFEST, babel_locale_for
 
 SIZE_RE = re.compile(r'(<span class="policy-size" data-policy-file="([^"]*)">)[^<]*(</span>)')
 STATUS_RE = re.compile(r'(<span class="policy-status" lang="es" data-policy-file="([^"]*)">)[^<]*(</span>)')
@@ -172,7 +172,7 @@ def chooser_html(registry: Registry, version: str, manifests: dict[str, dict[str
                 links.append(f'<a href="{DOWNLOADS_DIR}/{html.escape(name)}" type="{fmt.mime}" download>{fmt.label}'
                              f'{draft}</a> <span class="size">({format_size(sizes[name], locale)})</span>')
         if bilingual_html and lang.tag in bilingual_html:
-            links.append(f'<a href="bilingue/{lang.tag}/index-bilingue.html">Edición bilingüe (HTML)</a>')
+            links.append(f'<a href="{BILINGUAL_DIR}/{lang.tag}/{BILINGUAL_INDEX}">Edición bilingüe (HTML)</a>')
         if links:
             parts.append('<span class="downloads">' + " · ".join(links) + "</span>")
         items.append(f'    <li data-tag="{lang.tag}">\n      ' + "\n      ".join(parts) + "\n    </li>")
@@ -353,7 +353,7 @@ def assemble_site(project: Project) -> dict[str, Any]:
     written = []
     outputs: list[tuple[str, str]] = [
         ("index.html", chooser_html(registry, project.version, manifests, sizes,
-                                    {tag for tag in manifests if (site / "bilingue" / tag / "index-bilingue.html").is_file()})),
+                                    {tag for tag in manifests if (site / BILINGUAL_DIR / tag / BILINGUAL_INDEX).is_file()})),
         ("chooser.js", CHOOSER_JS),
         ("site.css", SITE_CSS),
         ("404.html", not_found_html(registry, manifests, base)),

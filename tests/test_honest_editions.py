@@ -130,6 +130,9 @@ def test_chooser_and_download_lists_label_the_partial_edition(built_basic: Proje
     page = (built_basic.sitedir / "en" / "index.html").read_text(encoding="utf-8")
     assert f'data-policy-file="politica-datos-abiertos-{VERSION}-yua.pdf">(borrador, 25%)</span>' in page
     assert f'data-policy-file="politica-datos-abiertos-{VERSION}-en.pdf"></span>' in page
+    assert "bilingue/en/" not in page  # en does not ask for a bilingual edition
+    maya = (built_basic.sitedir / "yua" / "capitulo.html").read_text(encoding="utf-8")
+    assert '<a href="../bilingue/yua/index-bilingue.html">Edición bilingüe (HTML)</a>' in maya
 
 
 # ---------------------------------------------------------------- the bilingual edition
@@ -143,7 +146,10 @@ def test_bilingual_pdf_sets_translation_beside_its_source(built_basic: Project) 
     assert "FIXTURE-YUA saltillo" in line  # on the same line: side by side
     whole = "".join(pages)
     assert whole.count(UNTRANSLATED) == 1  # once, not duplicated
-    assert re.search(r"\[es\]\s+" + re.escape(UNTRANSLATED), whole)
+    # A run of untranslated paragraphs is one block across both columns, signed at its first line.
+    run = whole.split("Sección con referencias", 1)
+    assert run[0].rstrip().endswith("[es]") and UNTRANSLATED in run[1]
+    assert "FIXTURE-YUA" not in run[1].split(UNTRANSLATED)[0]  # nothing translated inside the run
     for char in ("\ua78c", "\u02bc", "\u2019", "a\u0331", "e\u0331", "\u0268\u0301"):
         assert char in whole, repr(char)
     assert "t'aan" in whole  # U+0027 stays straight

@@ -18,9 +18,8 @@ from scripts.matrix.produce import LATEX_OPTIONS, latex_problems
 from scripts.matrix.replace import prune_other_versions, replace_tree
 from scripts.matrix.worker import EditionJob, FormatFailed, Produced
 from scripts.project import edition_basename
+from scripts.site_layout import BILINGUAL_DIR as SITE_DIR
 from scripts.sphinxext.bilingual import HTML_DIR, TEX_SUFFIX
-
-SITE_DIR = "bilingue"  # site/bilingue/<tag>/: the bilingual HTML of each language that has one
 
 
 def produce_bilingual(job: EditionJob, fmt: OutputFormat) -> Produced:
@@ -29,6 +28,7 @@ def produce_bilingual(job: EditionJob, fmt: OutputFormat) -> Produced:
         note = job.work / "bilingual-not-requested.txt"
         write_atomic(note, f"{job.tag}: the registry asks for no bilingual edition ({fmt.only_for} = false).\n".encode())
         shutil.rmtree(job.site / SITE_DIR / job.tag, ignore_errors=True)
+        (job.dist / job.project.dist_name(job.tag, fmt.suffix)).unlink(missing_ok=True)  # asked for before
         return str(note)
     outdir = job.work / fmt.name
     shutil.rmtree(outdir, ignore_errors=True)

@@ -39,6 +39,7 @@ from sphinx.util.texescape import escape
 
 from scripts.csp import content_security_policy, meta_element
 from scripts.project import edition_basename
+from scripts.site_layout import BILINGUAL_INDEX
 from scripts.sphinxext import honesty
 from scripts.sphinxext.editions import edition_of
 
@@ -190,10 +191,14 @@ def latex_rows(rows: list[Row], other_language: str | None) -> str:
     """The rows as paracol text: each translated pair synchronised (\\switchcolumn*), each
     untranslated row outside the columns, once, framed with the margin rule."""
     out = ["\\begin{paracol}{2}"]
-    for row in rows:
+    for index, row in enumerate(rows):
         if row.translation is None:
-            out += ["\\end{paracol}", "\\begin{policyuntranslated}", _latex_block(row, row.source),
-                    "\\end{policyuntranslated}", "\\begin{paracol}{2}"]
+            # A run of untranslated rows is one framed block between two parallel stretches.
+            starts = index == 0 or rows[index - 1].translation is not None
+            ends = index + 1 == len(rows) or rows[index + 1].translation is not None
+            out += [*(["\\end{paracol}", "\\begin{policyuntranslated}"] if starts else []),
+                    _latex_block(row, row.source),
+                    *(["\\end{policyuntranslated}", "\\begin{paracol}{2}"] if ends else [])]
             continue
         translation = _latex_block(row, row.translation)
         if other_language:
@@ -315,9 +320,9 @@ class BilingualBuilder(Builder):
                   for name in order}
         index_links = "\n".join(f'<li><a href="{html.escape(name)}.html" lang="{tag}">{html.escape(titles[name])}</a></li>'
                                 for name in order)
-        pages = {"index-bilingue": ("", f"<ul>\n{index_links}\n</ul>")}
+        pages = {BILINGUAL_INDEX.removesuffix(".html"): ("", f"<ul>\n{index_links}\n</ul>")}
         for position, name in enumerate(order):
-            links = ['<a href="index-bilingue.html">↑</a>']
+            links = [f'<a href="{BILINGUAL_INDEX}">↑</a>']
             if position > 0:
                 links.insert(0, f'<a href="{html.escape(order[position - 1])}.html" rel="prev">←</a>')
             if position + 1 < len(order):

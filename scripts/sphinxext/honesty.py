@@ -48,8 +48,12 @@ LATEX_MARKS = r"""
 % Untranslated passages (scripts/sphinxext/honesty.py): a rule in the left margin and a sign.
 \providecommand{\policyuntranslatedsign}{{\footnotesize\sffamily\bfseries [es]}}
 \pdfstringdefDisableCommands{\def\policyuntranslatedsign{}}
+% framed.sty calls \FrameCommand{<box>} once per page of the passage; the sign is raised to the
+% box's first line (the box's baseline is its last).
 \newenvironment{policyuntranslated}{%
-  \def\FrameCommand{\makebox[0pt][r]{\policyuntranslatedsign\hspace{5pt}}\vrule width 1.6pt\hspace{7pt}}%
+  \def\FrameCommand##1{\setbox0=\hbox{##1}%
+    \makebox[0pt][r]{\raisebox{\dimexpr\ht0-\ht\strutbox\relax}{\policyuntranslatedsign}\hspace{5pt}}%
+    \vrule width 1.6pt\hspace{7pt}\box0}%
   \MakeFramed{\advance\hsize-\width\FrameRestore}}%
   {\endMakeFramed}
 """
