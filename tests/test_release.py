@@ -148,6 +148,7 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Released:
 
 def expected_files() -> set[str]:
     editions = {f"{STEM}-{tag}.{suffix}" for tag in TAGS for suffix in ("pdf", "epub")}
+    editions.add(f"{STEM}-yua.bilingue.pdf")  # the fixture's Indigenous language has a bilingual edition
     return editions | {f"{STEM}-html.zip", f"{STEM}-notas.md", "SHA256SUMS", "manifest.json"}
 
 
