@@ -186,3 +186,19 @@ def test_bilingual_edition_is_byte_identical_twice(basic_project: Project) -> No
         outputs.append((dist(basic_project, "yua", "bilingue.pdf").read_bytes(),
                         (basic_project.sitedir / "bilingue" / "yua" / "capitulo.html").read_bytes()))
     assert outputs[0] == outputs[1]
+
+
+def test_any_registered_language_can_ask_for_a_bilingual_edition(basic_project: Project) -> None:
+    """en with `bilingual = true`: the Spanish side keeps the text of its references, resolved
+    like the translation's (a reference's text is only known once the doctree is resolved)."""
+    registry = basic_project.root / "locale" / "languages.toml"
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text.replace('date_locale = "en"\n', 'date_locale = "en"\nbilingual = true\n', 1),
+                        encoding="utf-8")
+    run_cli("build", "--lang", "en", "--formats", "html,bilingual", root=basic_project.root, check=True)
+    page = (basic_project.sitedir / "bilingue" / "en" / "capitulo.html").read_text(encoding="utf-8")
+    assert ('<div class="pair"><div class="es" lang="es"><p>Consulte la sección inicial y el conjunto de datos.</p>'
+            '</div><div class="tr" lang="en"><p>See the first section and the dataset.</p></div></div>') in page
+    assert "untranslated" not in page  # a complete edition: every row in two columns
+    cover = flat(pdftotext(dist(basic_project, "en", "bilingue.pdf"), "-l", "1"))
+    assert "Bilingual edition: Spanish and English (Inglés)" in cover  # English interface for en

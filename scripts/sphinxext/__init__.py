@@ -84,4 +84,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _configure_before_sphinx, priority=100)
     app.connect("config-inited", _configure_after_sphinx, priority=900)
     # env_version: the doctrees keep each message's source text (bilingual.RememberSource).
-    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -23,7 +23,7 @@ language, and no Sphinx or docutils writer renders two aligned texts. Rows are p
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from sphinx.builders import Builder
 from sphinx.builders.latex.constants import ADDITIONAL_SETTINGS
 from sphinx.builders.latex.util import ExtBabel
 from sphinx.transforms import SphinxTransform
+from sphinx.util.docutils import new_document
 from sphinx.util.nodes import extract_messages
 from sphinx.util.texescape import escape
 
@@ -44,6 +45,7 @@ from scripts.sphinxext import honesty
 from scripts.sphinxext.editions import edition_of
 
 SOURCE_TEXT = "policy_source_text"
+SOURCE_NODE = "policy_source_node"
 HTML_DIR = "html"
 STYLESHEET = "bilingue.css"
 TEX_SUFFIX = "-bilingue"
@@ -60,6 +62,9 @@ class RememberSource(SphinxTransform):
             return
         for node, _msg in extract_messages(self.document):
             node[SOURCE_TEXT] = node.astext()
+            # The Spanish node itself: its references and parameters get their text only when
+            # the doctree is resolved, which the builder does for this copy too.
+            node[SOURCE_NODE] = node.deepcopy()
 
 
 @dataclass(frozen=True)
@@ -87,18 +92,24 @@ def _ancestors(node: nodes.Node) -> Iterator[nodes.Node]:
         yield node
 
 
-def document_rows(doctree: nodes.document) -> list[Row]:
-    """Every message of one document, in order, with its source and translation."""
+def document_rows(doctree: nodes.document, resolve: Callable[[nodes.Element], str] | None = None) -> list[Row]:
+    """Every message of one document, in order, with its source and translation. An untranslated
+    node is its own source; a translated one's source is the Spanish copy RememberSource kept,
+    resolved by `resolve` (its text before resolution lacks reference and parameter text)."""
     rows = []
     for node in doctree.findall(nodes.Element):
         if "translated" not in node or isinstance(node, nodes.image):
             continue
         kind, level = _kind(node)
         text = node.astext().strip()
-        source = str(node.get(SOURCE_TEXT, text)).strip()
         if not text:
             continue
-        rows.append(Row(kind, level, source, text if node["translated"] else None))
+        if not node["translated"]:
+            rows.append(Row(kind, level, text, None))
+            continue
+        copy = node.get(SOURCE_NODE)
+        source = resolve(copy) if resolve is not None and isinstance(copy, nodes.Element) else None
+        rows.append(Row(kind, level, (source or str(node.get(SOURCE_TEXT, text))).strip(), text))
     return rows
 
 
@@ -273,7 +284,13 @@ class BilingualBuilder(Builder):
         pass
 
     def write_doc(self, docname: str, doctree: nodes.document) -> None:
-        self.rows[docname] = document_rows(doctree)
+        def resolve(copy: nodes.Element) -> str:
+            scratch = new_document(doctree.get("source", docname), doctree.settings)
+            scratch += copy.deepcopy()
+            self.env.apply_post_transforms(scratch, docname)
+            return scratch.astext()
+
+        self.rows[docname] = document_rows(doctree, resolve)
 
     def reading_order(self) -> list[str]:
         order: list[str] = []

@@ -40,9 +40,11 @@ LATEX_BUILDERS = ("latex",)
 EPUB_BUILDERS = ("epub",)
 NOTICE_CLASS = "policy-edition-notice"
 SIGN = "[es]"  # beside the margin rule of every untranslated passage of the PDF
-# Parents inside which a paragraph can be framed with a margin rule (not table cells, footnotes,
-# admonitions: Sphinx's own frame around a note would overlap the rule).
-FRAMEABLE_PARENTS = (nodes.section, nodes.document, nodes.list_item, nodes.definition, nodes.block_quote, nodes.compound, nodes.container)
+# Parents inside which a paragraph can be framed with a margin rule. Not table cells or footnotes;
+# not list items (a frame right after \\item is a LaTeX error) nor admonitions (Sphinx's own frame
+# would overlap the rule): there the paragraph gets the sign at its start instead.
+FRAMEABLE_PARENTS = (nodes.section, nodes.document, nodes.definition, nodes.block_quote, nodes.compound,
+                     nodes.container)
 
 LATEX_MARKS = r"""
 % Untranslated passages (scripts/sphinxext/honesty.py): a rule in the left margin and a sign.
@@ -146,9 +148,13 @@ class MarkUntranslatedForPrint(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         if progress.document_progress(self.env, self.env.docname) is None:
             return
+        # The first section title is the document's title: LaTeX takes it as plain text (the title
+        # page shows the edition's translated title and its notice instead).
+        document_title = next((t for t in self.document.findall(nodes.title) if isinstance(t.parent, nodes.section)),
+                              None)
         for node in list(NodeMatcher(nodes.Element, translated=False).findall(self.document)):
-            if isinstance(node, nodes.image):
-                continue  # its alt text is not printed
+            if isinstance(node, nodes.image) or node is document_title:
+                continue  # an image's alt text is not printed
             if isinstance(node, nodes.paragraph) and isinstance(node.parent, FRAMEABLE_PARENTS):
                 parent = node.parent
                 index = parent.index(node)
