@@ -12,11 +12,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from scripts.atomic import copy_atomic, write_atomic
+from scripts.atomic import write_atomic
 from scripts.formats import OutputFormat
-from scripts.matrix.produce import LATEX_OPTIONS, latex_problems
-from scripts.matrix.replace import prune_other_versions, replace_tree
-from scripts.matrix.worker import EditionJob, FormatFailed, Produced
+from scripts.matrix.produce import LATEX_OPTIONS, publish_latex_pdf
+from scripts.matrix.replace import replace_tree
+from scripts.matrix.worker import EditionJob, Produced
 from scripts.project import edition_basename
 from scripts.site_layout import BILINGUAL_DIR as SITE_DIR
 from scripts.sphinxext.bilingual import HTML_DIR, TEX_SUFFIX
@@ -39,18 +39,4 @@ def produce_bilingual(job: EditionJob, fmt: OutputFormat) -> Produced:
         ["latexmk", "-xelatex", "-silent", f"-latexoption={LATEX_OPTIONS}", stem.with_suffix(".tex").name],
         cwd=outdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
-    def wait() -> str:
-        output, _ = latexmk.communicate()
-        pdf = stem.with_suffix(".pdf")
-        problems = latex_problems(job.project, job.tag, stem.with_suffix(".log"))
-        if latexmk.returncode != 0 or not pdf.is_file():
-            tail = output.decode("utf-8", "replace").strip().splitlines()[-15:]
-            raise FormatFailed(problems, ["xelatex failed (bilingual edition):", *tail])
-        if problems:
-            raise FormatFailed(problems)
-        dest = job.dist / job.project.dist_name(job.tag, fmt.suffix)
-        copy_atomic(pdf, dest)
-        prune_other_versions(dest, job.tag, fmt.suffix)
-        return str(dest)
-
-    return wait
+    return publish_latex_pdf(job, fmt, latexmk, stem, "xelatex failed (bilingual edition):")

@@ -33,6 +33,7 @@ from sphinx.util.nodes import NodeMatcher
 from sphinx.util.texescape import escape
 
 from scripts.sphinxext import progress
+from scripts.sphinxext.draft import insert_under_title
 from scripts.sphinxext.editions import edition_of
 from scripts.sphinxext.site_context import interface_language
 
@@ -182,13 +183,7 @@ def add_epub_notice(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """The EPUB's first page (the root document) opens with the edition's notice."""
     if app.builder.name not in EPUB_BUILDERS or docname != app.config.root_doc:
         return
-    box = notice_node(edition_notice(app, _epub_mark(app)), edition_of(app).language.tag)
-    sections = list(doctree.findall(nodes.section))
-    if sections:
-        title_index = next((i for i, child in enumerate(sections[0].children) if isinstance(child, nodes.title)), -1)
-        sections[0].insert(title_index + 1, box)
-    else:
-        doctree.insert(0, box)
+    insert_under_title(doctree, notice_node(edition_notice(app, _epub_mark(app)), edition_of(app).language.tag))
 
 
 DC_LANGUAGE_RE = re.compile(r"(\s*)(<dc:language>[^<]*</dc:language>)")
