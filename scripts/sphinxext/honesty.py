@@ -190,8 +190,8 @@ DC_LANGUAGE_RE = re.compile(r"(\s*)(<dc:language>[^<]*</dc:language>)")
 
 
 def add_source_language(opf: str, source_tag: str) -> str:
-    """A partial edition's package lists the source language after the edition's own: EPUB 3
-    allows several dc:language elements, the first being the publication's primary language."""
+    """A partial edition's package lists the source language after the edition's own: EPUB 3's
+    dc:language is repeatable (one per language of the content), and the edition's stays first."""
     if f"<dc:language>{source_tag}</dc:language>" in opf:
         return opf
     return DC_LANGUAGE_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(1)}<dc:language>{source_tag}</dc:language>",
