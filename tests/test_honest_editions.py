@@ -177,6 +177,7 @@ def test_bilingual_html_pairs_each_paragraph_with_its_source(built_basic: Projec
     assert "<h2>Capítulo de datos</h2>" in page  # headings included
     assert "<strong>conjunto de datos</strong>" in page  # glossary terms included
     assert '<html lang="yua">' in page and "<script" not in page
+    assert '<header lang="es">' in page  # yua's interface falls back to Spanish, marked as such
 
 
 def test_bilingual_edition_is_byte_identical_twice(basic_project: Project) -> None:
@@ -200,5 +201,6 @@ def test_any_registered_language_can_ask_for_a_bilingual_edition(basic_project: 
     assert ('<div class="pair"><div class="es" lang="es"><p>Consulte la sección inicial y el conjunto de datos.</p>'
             '</div><div class="tr" lang="en"><p>See the first section and the dataset.</p></div></div>') in page
     assert "untranslated" not in page  # a complete edition: every row in two columns
+    assert '<header lang="en">' in page  # the interface is the edition's own language, and says so
     cover = flat(pdftotext(dist(basic_project, "en", "bilingue.pdf"), "-l", "1"))
     assert "Bilingual edition: Spanish and English (Inglés)" in cover  # English interface for en

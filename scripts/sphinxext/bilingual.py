@@ -159,7 +159,7 @@ def html_rows(rows: list[Row], tag: str, sign_title: str) -> str:
     return "\n".join(out)
 
 
-def html_page(*, tag: str, title: str, header: str, body: str, nav: str) -> str:
+def html_page(*, tag: str, interface_lang: str, title: str, header: str, body: str, nav: str) -> str:
     return f"""<!DOCTYPE html>
 <html lang="{tag}">
 <head>
@@ -169,8 +169,8 @@ def html_page(*, tag: str, title: str, header: str, body: str, nav: str) -> str:
 <link rel="stylesheet" href="{STYLESHEET}">
 </head>
 <body>
-<header lang="es">{header}</header>
-<nav lang="es">{nav}</nav>
+<header lang="{interface_lang}">{header}</header>
+<nav lang="{interface_lang}">{nav}</nav>
 <main>
 {body}
 </main>
@@ -314,7 +314,7 @@ class BilingualBuilder(Builder):
             "%(sign)s.") % {"sign": honesty.SIGN})
         heading = _("Bilingual edition: Spanish and %(language)s") % {"language": notice.language}
         order = self.reading_order()
-        self.write_html(order, lang.tag, heading, list(notice.lines))
+        self.write_html(order, lang.tag, notice.interface_lang, heading, list(notice.lines))
         babel = ExtBabel(lang.latex_language or lang.tag, True)
         other = babel.get_language() if babel.is_supported_language() else None
         info = {"pdftitle": f"{self.config.project} — {heading}", "pdfauthor": self.config.author,
@@ -326,7 +326,7 @@ class BilingualBuilder(Builder):
         path = Path(self.outdir) / f"{edition_basename(lang.tag)}{TEX_SUFFIX}.tex"
         path.write_text(tex, encoding="utf-8")
 
-    def write_html(self, order: list[str], tag: str, heading: str, lines: list[str]) -> None:
+    def write_html(self, order: list[str], tag: str, interface_lang: str, heading: str, lines: list[str]) -> None:
         outdir = Path(self.outdir) / HTML_DIR
         outdir.mkdir(parents=True, exist_ok=True)
         sign_title = self.app.translator.gettext("The rest is the Spanish original.")
@@ -338,15 +338,19 @@ class BilingualBuilder(Builder):
         index_links = "\n".join(f'<li><a href="{html.escape(name)}.html" lang="{tag}">{html.escape(titles[name])}</a></li>'
                                 for name in order)
         pages = {BILINGUAL_INDEX.removesuffix(".html"): ("", f"<ul>\n{index_links}\n</ul>")}
+        _ = self.app.translator.gettext
         for position, name in enumerate(order):
-            links = [f'<a href="{BILINGUAL_INDEX}">↑</a>']
+            links = [f'<a href="{BILINGUAL_INDEX}" aria-label="{html.escape(_("Index"))}">↑</a>']
             if position > 0:
-                links.insert(0, f'<a href="{html.escape(order[position - 1])}.html" rel="prev">←</a>')
+                links.insert(0, f'<a href="{html.escape(order[position - 1])}.html" rel="prev" '
+                                f'aria-label="{html.escape(_("Previous"))}">←</a>')
             if position + 1 < len(order):
-                links.append(f'<a href="{html.escape(order[position + 1])}.html" rel="next">→</a>')
+                links.append(f'<a href="{html.escape(order[position + 1])}.html" rel="next" '
+                             f'aria-label="{html.escape(_("Next"))}">→</a>')
             pages[name] = (" ".join(links), html_rows(self.rows[name], tag, sign_title))
         for name, (nav, body) in pages.items():
-            page = html_page(tag=tag, title=f"{titles.get(name, title)} — {heading}", header=header, body=body, nav=nav)
+            page = html_page(tag=tag, interface_lang=interface_lang, title=f"{titles.get(name, title)} — {heading}",
+                             header=header, body=body, nav=nav)
             (outdir / f"{name}.html").write_text(page, encoding="utf-8")
         (outdir / STYLESHEET).write_text(BILINGUAL_CSS, encoding="utf-8")
 
