@@ -204,3 +204,10 @@ def test_any_registered_language_can_ask_for_a_bilingual_edition(basic_project: 
     assert '<header lang="en">' in page  # the interface is the edition's own language, and says so
     cover = flat(pdftotext(dist(basic_project, "en", "bilingue.pdf"), "-l", "1"))
     assert "Bilingual edition: Spanish and English (Inglés)" in cover  # English interface for en
+
+
+def test_bilingual_pages_are_one_flat_directory() -> None:
+    from scripts.sphinxext.bilingual import page_file
+
+    assert page_file("anexos/plantilla") == "anexos.plantilla.html"  # links stay relative to one folder
+    assert page_file("index") == "index.html"

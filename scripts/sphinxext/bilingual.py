@@ -115,6 +115,12 @@ def document_rows(doctree: nodes.document, resolve: Callable[[nodes.Element], st
 
 # ---------------------------------------------------------------- HTML
 
+
+def page_file(docname: str) -> str:
+    """One flat directory of pages ("anexos/plantilla" -> "anexos.plantilla.html"), so every
+    page's relative links (stylesheet, neighbours) are the same."""
+    return docname.replace("/", ".") + ".html"
+
 BILINGUAL_CSS = """*{box-sizing:border-box}
 body{font-family:"Noto Serif","FreeSerif",Georgia,serif;line-height:1.5;margin:0 auto;padding:1rem;max-width:72rem;
 color:#1a1a1a;background:#fff;overflow-wrap:anywhere}
@@ -278,7 +284,7 @@ class BilingualBuilder(Builder):
         return "all documents"
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
-        return f"{docname}.html"
+        return page_file(docname)
 
     def prepare_writing(self, docnames: Any) -> None:
         pass
@@ -335,23 +341,23 @@ class BilingualBuilder(Builder):
                   + "".join(f"<p>{html.escape(line)}</p>" for line in lines))
         titles = {name: next((r.translation or r.source for r in self.rows[name] if r.kind == "heading"), name)
                   for name in order}
-        index_links = "\n".join(f'<li><a href="{html.escape(name)}.html" lang="{tag}">{html.escape(titles[name])}</a></li>'
+        index_links = "\n".join(f'<li><a href="{html.escape(page_file(name))}" lang="{tag}">{html.escape(titles[name])}</a></li>'
                                 for name in order)
         pages = {BILINGUAL_INDEX.removesuffix(".html"): ("", f"<ul>\n{index_links}\n</ul>")}
         _ = self.app.translator.gettext
         for position, name in enumerate(order):
             links = [f'<a href="{BILINGUAL_INDEX}" aria-label="{html.escape(_("Index"))}">↑</a>']
             if position > 0:
-                links.insert(0, f'<a href="{html.escape(order[position - 1])}.html" rel="prev" '
+                links.insert(0, f'<a href="{html.escape(page_file(order[position - 1]))}" rel="prev" '
                                 f'aria-label="{html.escape(_("Previous"))}">←</a>')
             if position + 1 < len(order):
-                links.append(f'<a href="{html.escape(order[position + 1])}.html" rel="next" '
+                links.append(f'<a href="{html.escape(page_file(order[position + 1]))}" rel="next" '
                              f'aria-label="{html.escape(_("Next"))}">→</a>')
             pages[name] = (" ".join(links), html_rows(self.rows[name], tag, sign_title))
         for name, (nav, body) in pages.items():
             page = html_page(tag=tag, interface_lang=interface_lang, title=f"{titles.get(name, title)} — {heading}",
                              header=header, body=body, nav=nav)
-            (outdir / f"{name}.html").write_text(page, encoding="utf-8")
+            (outdir / page_file(name)).write_text(page, encoding="utf-8")
         (outdir / STYLESHEET).write_text(BILINGUAL_CSS, encoding="utf-8")
 
 
