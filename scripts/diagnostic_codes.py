@@ -127,6 +127,8 @@ _ROWS = (
     Code("registry-source", "registry", "not exactly one language is marked source = true", "mark es only"),
     Code("registry-bad-fallback", "registry", "an interface fallback that is not another registered language, "
          "or English for an Indigenous edition", 'use interface_fallback = "es"'),
+    Code("registry-bad-value", "registry", "bilingual or draft_below with a value of the wrong kind or range",
+         "bilingual = true/false (not on the source); draft_below = 0..100"),
     Code("registry-unknown-language", "registry", "a tag that is not registered", "use a registered tag, or add it"),
     Code("add-language-tag", "add-language", "the tag cannot name an edition", "use an individual ISO 639 code"),
     Code("add-language-exists", "add-language", "the language is already registered", "edit its entry instead"),

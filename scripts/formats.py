@@ -37,6 +37,12 @@ class OutputFormat:
     # circulate a filled-in text before it reaches the cabildo or the gazette. The model has no
     # DOCX: a hand-edited copy of the model is the fork that loses every translation.
     adoption_only: bool = False
+    # A registry key (an attribute of scripts.languages.Language) that must be true for an edition
+    # to have this format, as `bilingual`; "" for a format every edition has.
+    only_for: str = ""
+
+    def applies_to(self, lang: Any) -> bool:
+        return not self.only_for or bool(getattr(lang, self.only_for, False))
 
     def produce(self) -> Callable[..., Any]:
         module, _, function = self.producer.partition(":")
@@ -53,6 +59,10 @@ TABLE: tuple[OutputFormat, ...] = (
     OutputFormat("docx", "singlehtml", "docx", "DOCX",
                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document", True,
                  "scripts.matrix.produce:produce_docx", "singlehtml", 3, adoption_only=True),
+    # Spanish beside the translation (scripts/sphinxext/bilingual.py): the PDF is the download, the
+    # HTML goes to site/bilingue/<tag>/; only for languages whose registry entry has bilingual = true.
+    OutputFormat("bilingual", "bilingual", "bilingue.pdf", "PDF bilingüe", "application/pdf", True,
+                 "scripts.matrix.bilingual:produce_bilingual", "bilingual", 4, only_for="bilingual"),
 )
 BY_NAME: dict[str, OutputFormat] = {fmt.name: fmt for fmt in TABLE}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
@@ -86,6 +96,11 @@ def published(adoption: bool | None = None) -> list[OutputFormat]:
 def for_edition(adoption: bool | None = None) -> tuple[str, ...]:
     """The formats an edition of the model (or of an adoption) is built in by default."""
     return tuple(fmt.name for fmt in TABLE if _adoption(adoption) or not fmt.adoption_only)
+
+
+def published_for(lang: Any) -> list[OutputFormat]:
+    """The downloads one language's edition has (the bilingual PDF only where the registry asks)."""
+    return [fmt for fmt in published() if fmt.applies_to(lang)]
 
 
 def in_table_order(names: tuple[str, ...] | list[str]) -> list[str]:

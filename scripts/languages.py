@@ -66,7 +66,12 @@ _OPTIONAL = {
     "inali_variante": "",
     "verified": True,
     "note": "",
+    "bilingual": None,  # None: on for Indigenous languages (set when the entry is read)
+    "draft_below": None,  # None: DEFAULT_DRAFT_BELOW
 }
+# Under this percentage translated, an edition's PDF and EPUB are offered as a *borrador* (draft)
+# rather than as the language's edition: below half, most of what a reader gets is Spanish.
+DEFAULT_DRAFT_BELOW = 50
 _KNOWN_KEYS = frozenset(_REQUIRED) | frozenset(_OPTIONAL)
 
 
@@ -89,12 +94,18 @@ class Language:
     inali_variante: str = ""
     verified: bool = True
     note: str = ""
+    bilingual: bool = False  # publish a bilingual (Spanish beside this language) edition
+    draft_below: int = DEFAULT_DRAFT_BELOW  # percent translated under which PDF/EPUB are a draft
     line: int = 0
 
     @property
     def apostrophe_char(self) -> str | None:
         """The one character this language writes its glottal mark with, if it has one."""
         return APOSTROPHES.get(self.apostrophe)
+
+    def is_draft(self, percent: int) -> bool:
+        """Whether an edition this far translated is offered as a draft, not as the edition."""
+        return not self.source and percent < self.draft_below
 
     @property
     def interface_chain(self) -> list[str]:
@@ -225,6 +236,15 @@ def parse_registry(text: str, path: Path) -> Registry:
                     "set inali_agrupacion and inali_variante from INALI's catalogue (DOF 14/01/2008)")
         values = {key: entry.get(key, default) for key, default in _OPTIONAL.items()}
         values.update({key: entry[key] for key in _REQUIRED})
+        for message in _edition_value_problems(values):
+            key = message.split(" ", 1)[0]
+            problem(_key_line(text, start, key), "registry-bad-value", f"{tag}: {message}",
+                    "bilingual = true or false; draft_below = a whole percentage from 0 (never a draft) to 100")
+        if values["bilingual"] is None or not isinstance(values["bilingual"], bool):
+            values["bilingual"] = bool(values["indigenous"]) and not values["source"]
+        if not isinstance(values["draft_below"], int) or isinstance(values["draft_below"], bool) \
+                or not 0 <= values["draft_below"] <= 100:
+            values["draft_below"] = DEFAULT_DRAFT_BELOW
         languages.append(Language(**values, line=start))
 
     if not problems:
@@ -246,6 +266,20 @@ def parse_registry(text: str, path: Path) -> Registry:
     if problems:
         raise PipelineError(problems)
     return Registry(path=path, languages=tuple(languages))
+
+
+def _edition_value_problems(values: dict[str, Any]) -> list[str]:
+    """What is wrong with the keys that shape an edition's downloads (each message starts with its key)."""
+    found = []
+    bilingual, draft_below = values.get("bilingual"), values.get("draft_below")
+    if bilingual is not None and not isinstance(bilingual, bool):
+        found.append(f"bilingual must be true or false, not {bilingual!r}")
+    if bilingual and values.get("source"):
+        found.append("bilingual cannot be set on the source language (it would be Spanish beside Spanish)")
+    if draft_below is not None and (not isinstance(draft_below, int) or isinstance(draft_below, bool)
+                                    or not 0 <= draft_below <= 100):
+        found.append(f"draft_below must be a whole percentage from 0 to 100, not {draft_below!r}")
+    return found
 
 
 def load_registry(path: Path) -> Registry:
@@ -273,8 +307,12 @@ def render_entry(values: dict[str, Any]) -> str:
         if key not in values:
             continue
         value = values[key]
+        if value is None:
+            continue
         if isinstance(value, bool):
             lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, int):
+            lines.append(f"{key} = {value}")
         else:
             escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
             lines.append(f'{key} = "{escaped}"')

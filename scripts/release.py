@@ -69,7 +69,8 @@ def file_entry(path: Path, **extra: str) -> dict[str, Any]:
 
 
 def edition_files(project: Project, tag: str) -> dict[str, Path]:
-    return {fmt.name: project.distdir / project.dist_name(tag, fmt.suffix) for fmt in formats.published()}
+    lang = project.registry().get(tag)
+    return {fmt.name: project.distdir / project.dist_name(tag, fmt.suffix) for fmt in formats.published_for(lang)}
 
 
 def site_archive_name(version: str) -> str:

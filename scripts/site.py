@@ -36,9 +36,10 @@ from scripts.atomic import copy_atomic, write_atomic
 from scripts.csp import content_security_policy, meta_element
 from scripts.languages import Language, Registry
 from scripts.project import Project, dist_filename
-from scripts.site_layout import DOWNLOADS_DIR, MANIFEST, babel_locale_for
+from scripts.site_layout import BILINGUAL_DIR, BILINGUAL_INDEX, DOWNLOADS_DIR, MANIFEST, babel_locale_for
 
 SIZE_RE = re.compile(r'(<span class="policy-size" data-policy-file="([^"]*)">)[^<]*(</span>)')
+STATUS_RE = re.compile(r'(<span class="policy-status" lang="es" data-policy-file="([^"]*)">)[^<]*(</span>)')
 ITEM_RE = re.compile(r'<li class="policy-download" data-policy-file="([^"]*)"(?: hidden)?>')
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -93,14 +94,42 @@ def fill_download_sizes(text: str, sizes: dict[str, int], locale: str) -> str:
     return ITEM_RE.sub(item, SIZE_RE.sub(size, text))
 
 
-def fill_edition_pages(edition_dir: Path, sizes: dict[str, int], locale: str) -> int:
-    """Fill the sizes on every page of one edition; returns how many files changed."""
+def translation_status(lang: Language, manifest: dict[str, Any], locale: str) -> str:
+    """How a partial edition is labelled wherever it is offered: "en traducción, 25 %", or
+    "borrador, 25 %" under the registry's draft_below; "" for the source and complete editions."""
+    if lang.source:
+        return ""
+    percent = int(manifest.get("progress", {}).get("percent", 0))
+    if percent >= 100:
+        return ""
+    shown = format_percent(percent / 100, locale=locale)
+    return f"borrador, {shown}" if lang.is_draft(percent) else f"en traducción, {shown}"
+
+
+def download_statuses(registry: Registry, version: str, manifests: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """The status label of every download file of a partial edition (file name -> label)."""
+    locale = number_locale(registry.source, registry)
+    statuses = {}
+    for lang in registry.languages:
+        label = translation_status(lang, manifests[lang.tag], locale) if lang.tag in manifests else ""
+        if label:
+            statuses.update({dist_filename(version, lang.tag, fmt.suffix): f"({label})" for fmt in formats.published()})
+    return statuses
+
+
+def fill_download_status(text: str, statuses: dict[str, str]) -> str:
+    return STATUS_RE.sub(lambda m: m.group(1) + html.escape(statuses.get(m.group(2), "")) + m.group(3), text)
+
+
+def fill_edition_pages(edition_dir: Path, sizes: dict[str, int], locale: str,
+                       statuses: dict[str, str] | None = None) -> int:
+    """Fill the sizes (and status labels) on every page of one edition; returns how many files changed."""
     changed = 0
     for page in sorted(edition_dir.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         if "policy-size" not in text:
             continue
-        filled = fill_download_sizes(text, sizes, locale)
+        filled = fill_download_status(fill_download_sizes(text, sizes, locale), statuses or {})
         if filled != text:
             write_atomic(page, filled.encode("utf-8"))
             changed += 1
@@ -111,7 +140,7 @@ def fill_edition_pages(edition_dir: Path, sizes: dict[str, int], locale: str) ->
 
 
 def chooser_html(registry: Registry, version: str, manifests: dict[str, dict[str, Any]],
-                 sizes: dict[str, int], example: str = "") -> str:
+                 sizes: dict[str, int], example: str = "", bilingual_html: set[str] | None = None) -> str:
     """The root page: every built edition by its autonym, with its progress and downloads."""
     source = registry.source
     locale = number_locale(source, registry)
@@ -128,18 +157,22 @@ def chooser_html(registry: Registry, version: str, manifests: dict[str, dict[str
         title = manifest.get("title", "")
         if title and title != source_title:
             parts.append(f'<span class="title" lang="{lang.tag}">{html.escape(title)}</span>')
+        status = translation_status(lang, manifest, locale)
         if lang.source:
             parts.append('<span class="progress">Texto original</span>')
         else:
             percent = int(manifest.get("progress", {}).get("percent", 0))
             parts.append(f'<span class="progress"><progress max="100" value="{percent}" aria-hidden="true">'
-                         f"</progress> {html.escape(format_percent(percent / 100, locale=locale))} traducido</span>")
+                         f"</progress> {html.escape(status or 'traducción completa')}</span>")
         links = []
         for fmt in formats.published():
             name = dist_filename(version, lang.tag, fmt.suffix)
             if name in sizes:
-                links.append(f'<a href="{DOWNLOADS_DIR}/{html.escape(name)}" type="{fmt.mime}" download>{fmt.label}</a> '
-                             f'<span class="size">({format_size(sizes[name], locale)})</span>')
+                draft = " (borrador)" if status.startswith("borrador") else ""
+                links.append(f'<a href="{DOWNLOADS_DIR}/{html.escape(name)}" type="{fmt.mime}" download>{fmt.label}'
+                             f'{draft}</a> <span class="size">({format_size(sizes[name], locale)})</span>')
+        if bilingual_html and lang.tag in bilingual_html:
+            links.append(f'<a href="{BILINGUAL_DIR}/{lang.tag}/{BILINGUAL_INDEX}">Edición bilingüe (HTML)</a>')
         if links:
             parts.append('<span class="downloads">' + " · ".join(links) + "</span>")
         items.append(f'    <li data-tag="{lang.tag}">\n      ' + "\n      ".join(parts) + "\n    </li>")
@@ -319,9 +352,10 @@ def assemble_site(project: Project) -> dict[str, Any]:
     sizes = _copy_downloads(project, registry, site / DOWNLOADS_DIR)
 
     pages_filled = 0
+    statuses = download_statuses(registry, project.version, manifests)
     for tag in manifests:
         lang = registry.get(tag)
-        pages_filled += fill_edition_pages(site / tag, sizes, number_locale(lang, registry))
+        pages_filled += fill_edition_pages(site / tag, sizes, number_locale(lang, registry), statuses)
 
     base = site_url_of(manifests)
     written = []
@@ -329,7 +363,8 @@ def assemble_site(project: Project) -> dict[str, Any]:
 
     example = example_site(project, site)
     outputs: list[tuple[str, str]] = [
-        ("index.html", chooser_html(registry, project.version, manifests, sizes, example)),
+        ("index.html", chooser_html(registry, project.version, manifests, sizes, example,
+                                    {tag for tag in manifests if (site / BILINGUAL_DIR / tag / BILINGUAL_INDEX).is_file()})),
         ("chooser.js", CHOOSER_JS),
         ("site.css", SITE_CSS),
         ("404.html", not_found_html(registry, manifests, base)),

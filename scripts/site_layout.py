@@ -10,6 +10,9 @@ from scripts.languages import Language, Registry
 
 DOWNLOADS_DIR = "descargas"
 MANIFEST = "edition.json"
+# site/bilingue/<tag>/: the bilingual edition's HTML (scripts/matrix/bilingual.py), entered at BILINGUAL_INDEX
+BILINGUAL_DIR = "bilingue"
+BILINGUAL_INDEX = "index-bilingue.html"
 
 
 def babel_locale_for(lang: Language, registry: Registry) -> str:

@@ -89,6 +89,8 @@ PROFILES: dict[str, tuple[Requirement, ...]] = {
         Requirement("fonts-freefont-otf", "PDF: FreeSerif, covering \ua78c \u02bc \u2019 and combining marks",
                     _file("/usr/share/fonts/opentype/freefont/FreeSerif.otf")),
         Requirement("xindy", "PDF: index sorting", _which("xindy")),
+        Requirement("texlive-latex-extra", "bilingual PDF: paracol (parallel columns aligned paragraph by paragraph)",
+                    _dpkg("texlive-latex-extra", _file("/usr/share/texlive/texmf-dist/tex/latex/paracol/paracol.sty"))),
         Requirement("librsvg2-bin", "PDF: SVG figures", _which("rsvg-convert")),
         Requirement("pandoc", "DOCX/ODT editions", _which("pandoc")),
     ),

@@ -154,3 +154,41 @@ def test_rendered_entry_round_trips() -> None:
     registry = parse_registry(SPANISH + "\n" + render_entry(values), Path("languages.toml"))
     assert registry.get("tzh").autonym == "Batz'il K'op"
     assert registry.get("tzh").verified is False
+
+
+# ---------------------------------------------------------------- bilingual and draft threshold (issue 16)
+
+MAYA = {"indigenous": "true", "interface_fallback": "es", "inali_agrupacion": "maya", "inali_variante": "maya"}
+
+
+def test_bilingual_is_on_for_indigenous_languages_and_off_otherwise() -> None:
+    registry = parse_registry(SPANISH + entry("en") + entry("yua", **MAYA), Path("languages.toml"))
+    assert [lang.bilingual for lang in registry.languages] == [False, False, True]
+    assert all(lang.draft_below == 50 for lang in registry.languages)
+
+
+def test_bilingual_and_draft_threshold_can_be_set() -> None:
+    text = SPANISH + entry("en", bilingual="true") + "draft_below = 0\n" + entry("yua", bilingual="false", **MAYA)
+    registry = parse_registry(text, Path("languages.toml"))
+    en, yua = registry.get("en"), registry.get("yua")
+    assert (en.bilingual, en.draft_below, yua.bilingual) == (True, 0, False)
+    assert not en.is_draft(0) and yua.is_draft(49) and not yua.is_draft(50)
+    assert not registry.source.is_draft(0)
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    ("draft_below = 120", "draft_below must be a whole percentage"),
+    ('draft_below = "half"', "draft_below must be a whole percentage"),
+    ('bilingual = "yes"', "bilingual must be true or false"),
+])
+def test_bad_bilingual_or_threshold_points_at_its_line(line: str, says: str) -> None:
+    text = SPANISH + entry("yua", **MAYA) + line + "\n"
+    found = problems(text)
+    number = text.splitlines().index(line) + 1
+    assert len(found) == 1
+    assert found[0].startswith(f"locale/languages.toml:{number}: [registry-bad-value] yua: {says}")
+
+
+def test_the_source_language_is_never_bilingual() -> None:
+    found = problems(SPANISH.replace("source = true", "source = true\nbilingual = true"))
+    assert len(found) == 1 and "[registry-bad-value]" in found[0]

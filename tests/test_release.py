@@ -109,12 +109,15 @@ def _copy_outputs(source: Path, dest: Path, tags: tuple[str, ...]) -> None:
     """What one job of the release workflow uploads: its editions and its part of the site,
     without hidden files (upload-artifact leaves them out)."""
     for tag in tags:
-        for suffix in ("pdf", "epub"):
+        for suffix in ("pdf", "epub", "bilingue.pdf"):  # as .github/workflows/release.yml uploads them
             name = f"{STEM}-{tag}.{suffix}"
             (dest / "dist").mkdir(exist_ok=True)
-            shutil.copy2(source / "dist" / name, dest / "dist" / name)
-        shutil.copytree(source / "build" / "site" / tag, dest / "build" / "site" / tag,
-                        ignore=lambda _dir, names: [n for n in names if n.startswith(".")])
+            if suffix != "bilingue.pdf" or (source / "dist" / name).is_file():
+                shutil.copy2(source / "dist" / name, dest / "dist" / name)
+        for part in (tag, f"bilingue/{tag}"):
+            if (source / "build" / "site" / part).is_dir():
+                shutil.copytree(source / "build" / "site" / part, dest / "build" / "site" / part,
+                                ignore=lambda _dir, names: [n for n in names if n.startswith(".")])
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +148,7 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Released:
 
 def expected_files() -> set[str]:
     editions = {f"{STEM}-{tag}.{suffix}" for tag in TAGS for suffix in ("pdf", "epub")}
+    editions.add(f"{STEM}-yua.bilingue.pdf")  # the fixture's Indigenous language has a bilingual edition
     return editions | {f"{STEM}-html.zip", f"{STEM}-notas.md", "SHA256SUMS", "manifest.json"}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from scripts.archives import repack_epub
@@ -53,14 +54,21 @@ def produce_pdf(job: EditionJob, fmt: OutputFormat) -> Produced:
         ["make", "-C", str(latex_dir), "all-pdf", "LATEXMKOPTS=-silent", f"LATEXOPTS={LATEX_OPTIONS}"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
+    return publish_latex_pdf(job, fmt, latexmk, latex_dir / edition_basename(job.tag), "xelatex failed:")
+
+
+def publish_latex_pdf(job: EditionJob, fmt: OutputFormat, latexmk: subprocess.Popen[bytes], stem: Path,
+                      failed: str) -> Callable[[], str]:
+    """What waits for a background xelatex run: its problems (missing glyphs) fail the format;
+    otherwise ``<stem>.pdf`` is published atomically as the format's file in dist/."""
+
     def wait() -> str:
         output, _ = latexmk.communicate()
-        stem = latex_dir / edition_basename(job.tag)
-        pdf = stem.with_suffix(f".{fmt.suffix}")
+        pdf = stem.with_suffix(".pdf")
         problems = latex_problems(job.project, job.tag, stem.with_suffix(".log"))
         if latexmk.returncode != 0 or not pdf.is_file():
             tail = output.decode("utf-8", "replace").strip().splitlines()[-15:]
-            raise FormatFailed(problems, ["xelatex failed:", *tail])
+            raise FormatFailed(problems, [failed, *tail])
         if problems:
             raise FormatFailed(problems)
         dest = job.dist / job.project.dist_name(job.tag, fmt.suffix)

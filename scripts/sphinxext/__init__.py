@@ -13,10 +13,12 @@ from sphinx.config import Config
 from scripts.sphinxext import (
     adopted,
     audit,
+    bilingual,
     catalog_gate,
     csp,
     draft,
     editions,
+    honesty,
     images,
     interface,
     interface_safety,
@@ -35,7 +37,7 @@ from scripts.sphinxext import (
 HERE = Path(__file__).resolve().parent
 SUBMODULES = (editions, interface, images, progress, search, site_context, problems, sanitize, interface_safety,
               translations_js, csp, audit, catalog_gate, longlines, metadata, draft, progress_chart,
-              parameters, adopted)
+              parameters, adopted, honesty, bilingual)
 
 
 def add_theme_files(app: Sphinx, config: Config) -> None:
@@ -85,4 +87,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
         module.setup(app)
     app.connect("config-inited", _configure_before_sphinx, priority=100)
     app.connect("config-inited", _configure_after_sphinx, priority=900)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: the doctrees keep each message's source text (bilingual.RememberSource).
+    return {"version": "1", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

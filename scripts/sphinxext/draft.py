@@ -22,6 +22,11 @@ def mark_draft(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     notice += nodes.title(text=_("Draft"))
     notice += nodes.paragraph(text=_("This is a translator's preview: it includes fuzzy translations that "
                                      "nobody has reviewed yet. It is not the published edition."))
+    insert_under_title(doctree, notice)
+
+
+def insert_under_title(doctree: nodes.document, notice: nodes.Element) -> None:
+    """Put a notice right under the document's title (first, if it has none)."""
     sections = list(doctree.findall(nodes.section))
     if sections:
         title_index = next((i for i, child in enumerate(sections[0].children) if isinstance(child, nodes.title)), -1)

@@ -31,7 +31,7 @@ from sphinx.application import Sphinx
 from scripts import formats
 from scripts.languages import Language
 from scripts.project import dist_filename
-from scripts.site_layout import DOWNLOADS_DIR, MANIFEST
+from scripts.site_layout import BILINGUAL_DIR, BILINGUAL_INDEX, DOWNLOADS_DIR, MANIFEST
 from scripts.sphinxext import progress
 from scripts.sphinxext.editions import edition_of
 
@@ -40,10 +40,11 @@ STYLESHEET = "policy.css"
 DEFAULT_TRANSLATE_URL = "{repository}/blob/HEAD/locale/{language}/LC_MESSAGES/{docname}.po"
 
 
-def downloads_of(version: str, tag: str, to_site: str) -> list[dict[str, str]]:
+def downloads_of(version: str, lang: Language, to_site: str) -> list[dict[str, str]]:
+    tag = lang.tag
     return [{"format": fmt.name, "label": fmt.label, "type": fmt.mime, "file": dist_filename(version, tag, fmt.suffix),
              "href": posixpath.join(to_site, DOWNLOADS_DIR, dist_filename(version, tag, fmt.suffix))}
-            for fmt in formats.published()]
+            for fmt in formats.published_for(lang)]
 
 
 def og_locale(lang: Language) -> str:
@@ -109,13 +110,16 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     context["policy_home_url"] = base or posixpath.join(to_site, "index.html")
     context["policy_canonical_url"] = f"{base}{lang.tag}/{page}" if base else ""
 
-    context["policy_downloads"] = downloads_of(version, lang.tag, to_site)
+    context["policy_downloads"] = downloads_of(version, lang, to_site)
     context["policy_other_downloads"] = [
         {"tag": other.tag, "autonym": other.autonym, "name_es": other.name_es,
-         "files": downloads_of(version, other.tag, to_site)}
+         "files": downloads_of(version, other, to_site)}
         for other in registry.languages if other.tag != lang.tag
     ]
     context["policy_edition_root"] = to_root
+    # The bilingual edition's HTML (built after this page; the build fails if it cannot be).
+    context["policy_bilingual_href"] = (posixpath.join(to_site, BILINGUAL_DIR, lang.tag, BILINGUAL_INDEX)
+                                        if lang.bilingual else "")
 
     context["policy_og"] = {
         "site_name": app.config.project,

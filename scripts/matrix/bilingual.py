@@ -1,0 +1,42 @@
+"""The producer of the bilingual edition (scripts.formats' ``bilingual`` row): the Sphinx
+``bilingual`` builder (scripts/sphinxext/bilingual.py) writes HTML pages and a .tex file from the
+language's one read; the HTML replaces ``site/bilingue/<tag>/`` whole, xelatex runs in the
+background like the PDF's, and the PDF is copied atomically into dist/ once it is complete.
+
+A language whose registry entry does not ask for a bilingual edition (the source language, or
+``bilingual = false``) gets none: the producer records that, and publishes nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from scripts.atomic import write_atomic
+from scripts.formats import OutputFormat
+from scripts.matrix.produce import LATEX_OPTIONS, publish_latex_pdf
+from scripts.matrix.replace import replace_tree
+from scripts.matrix.worker import EditionJob, Produced
+from scripts.project import edition_basename
+from scripts.site_layout import BILINGUAL_DIR as SITE_DIR
+from scripts.sphinxext.bilingual import HTML_DIR, TEX_SUFFIX
+
+
+def produce_bilingual(job: EditionJob, fmt: OutputFormat) -> Produced:
+    lang = job.project.registry().get(job.tag)
+    if not fmt.applies_to(lang):
+        note = job.work / "bilingual-not-requested.txt"
+        write_atomic(note, f"{job.tag}: the registry asks for no bilingual edition ({fmt.only_for} = false).\n".encode())
+        shutil.rmtree(job.site / SITE_DIR / job.tag, ignore_errors=True)
+        (job.dist / job.project.dist_name(job.tag, fmt.suffix)).unlink(missing_ok=True)  # asked for before
+        return str(note)
+    outdir = job.work / fmt.name
+    shutil.rmtree(outdir, ignore_errors=True)
+    job.sphinx(fmt.builder, outdir)
+    replace_tree(outdir / HTML_DIR, job.site / SITE_DIR / job.tag)
+    stem = outdir / f"{edition_basename(job.tag)}{TEX_SUFFIX}"
+    latexmk = subprocess.Popen(
+        ["latexmk", "-xelatex", "-silent", f"-latexoption={LATEX_OPTIONS}", stem.with_suffix(".tex").name],
+        cwd=outdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    return publish_latex_pdf(job, fmt, latexmk, stem, "xelatex failed (bilingual edition):")
