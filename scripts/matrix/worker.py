@@ -99,6 +99,9 @@ def run_sphinx(project: Project, tag: str, builder: str, outdir: Path,
                         *done.stderr.strip().splitlines()[-10:]]
         return problems, []
 
+    from scripts.matrix import speedups  # noqa: PLC0415
+
+    speedups.install()
     from sphinx.application import Sphinx  # noqa: PLC0415
     from sphinx.util.console import nocolor  # noqa: PLC0415
     from sphinx.util.docutils import docutils_namespace, patch_docutils  # noqa: PLC0415
