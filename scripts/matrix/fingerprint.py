@@ -173,3 +173,34 @@ def plan_edition(project: Project, tag: str, options: BuildOptions, state: dict[
         else:
             todo.append((fmt, key))
     return skipped, todo
+
+
+SITE_ENVIRONMENT = ("POLICY_SITE_URL", "POLICY_REPOSITORY")
+
+
+def site_key(project: Project) -> str:
+    """What the assembled site (chooser, downloads, progress chart, sitemap) is made from: every
+    edition's inputs and last fingerprints, the files in dist/, the site's own code, its settings.
+
+    `build` skips the assembly when no edition was built and this key is the one recorded."""
+    cache = cache_for(project.builddir)
+    editions = {}
+    for tag in project.registry().tags:
+        state = load_state(project, tag)
+        editions[tag] = [inputs_digest(project, tag).hex(),
+                         {fmt: entry.get("fingerprint") for fmt, entry in sorted(state.items()) if isinstance(entry, dict)}]
+    code = [[str(p), cache.digest(p).hex()]
+            for p in sorted(_imported_modules([PACKAGE_ROOT / "scripts" / "site.py"], cache))]
+    dist = sorted([p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in project.distdir.glob("*") if p.is_file())
+    cache.save()
+    context = {"editions": editions, "code": code, "dist": dist, "version": project.version,
+               "environment": {name: os.environ.get(name, "") for name in SITE_ENVIRONMENT}}
+    return hashlib.sha256(json.dumps(context, sort_keys=True).encode()).hexdigest()
+
+
+def site_is_current(project: Project, key: str) -> bool:
+    return (project.sitedir / "index.html").is_file() and load_state(project, "_site").get("key") == key
+
+
+def record_site(project: Project, key: str) -> None:
+    save_state(project, "_site", {"key": key})
