@@ -72,7 +72,7 @@ def install() -> None:
                 idle.insert(0, (config, renderer, parser))
                 del idle[_POOL_SIZE:]
 
-        parser.render = render_then_release
+        parser.render = render_then_release  # type: ignore[method-assign]
         return parser
 
     base.make_document = make_document
