@@ -172,6 +172,7 @@ def _produce(job: EditionJob, fmt: formats.OutputFormat) -> Produced:
 def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionResult:
     """Build the requested formats of one language. Runs inside a worker process."""
     started = time.monotonic()
+    phases.RECORDS.clear()  # this edition's phases only, when one process builds several
     result = EditionResult(tag=tag)
     state = load_state(project, tag)
     progress = ProgressFile(progress_path(project, tag))
