@@ -71,6 +71,28 @@ def environment(root: Path) -> dict[str, str]:
     return env
 
 
+def local_environment(root: Path) -> dict[str, str]:
+    """A person's build, not a release's: the version and date come from git (the last commit
+    that changed an edition input), so the copy must be a repository (commit_all)."""
+    env = environment(root)
+    for name in ("POLICY_VERSION", "SOURCE_DATE_EPOCH"):
+        env.pop(name, None)
+    return env
+
+
+def commit_all(root: Path, message: str, paths: tuple[str, ...] = (".",)) -> None:
+    """Commit `paths` of the copy (a repository is made first), dated BENCH_EPOCH so that the
+    dates in the outputs do not depend on when the benchmark runs."""
+    date = f"@{BENCH_EPOCH} +0000"
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    git = ["git", "-C", str(root), "-c", "user.name=bench", "-c", "user.email=bench@example.invalid",
+           "-c", "commit.gpgsign=false"]
+    if not (root / ".git").exists():
+        subprocess.run([*git, "init", "-q"], check=True, env=env)
+    subprocess.run([*git, "add", "--", *paths], check=True, env=env)
+    subprocess.run([*git, "commit", "-q", "-m", message], check=True, env=env)
+
+
 def cli(root: Path, *args: str) -> list[str]:
     """`python -m scripts --root ROOT ...`, with the interpreter running the benchmark."""
     return [sys.executable, "-m", "scripts", "--root", str(root), *args]

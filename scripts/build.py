@@ -65,9 +65,14 @@ def run_build(args: argparse.Namespace) -> int:
                            force=args.force)
     started = time.monotonic()
     results = run_with_view(project, options)
-    from scripts.site import assemble_site  # noqa: PLC0415
+    from scripts.matrix.fingerprint import record_site, site_is_current, site_key  # noqa: PLC0415
 
-    assemble_site(project)
+    key = site_key(project)
+    if any(f.status != "skipped" for r in results for f in r.formats) or not site_is_current(project, key):
+        from scripts.site import assemble_site  # noqa: PLC0415
+
+        assemble_site(project)
+        record_site(project, site_key(project))  # the assembly copies downloads: dist/ is as it left it
     text, ok = summarize(results)
     print(text)
     stray = unregistered_catalogs(project)

@@ -8,6 +8,7 @@ environment of a Sphinx subprocess (`sphinx_environment`) and the one git wrappe
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -136,15 +137,19 @@ def project_version(root: Path) -> str:
 
     At a tag vX.Y.Z: "X.Y.Z". After it: "X.Y.Z-N-gHASH" (git describe). With no tag yet:
     "0.0.0-N-gHASH". Outside git: "0.0.0" (fixture projects, tarballs). POLICY_VERSION
-    overrides everything, for builds of an exported tree.
+    overrides everything, for builds of an exported tree; a release sets it from the tag.
+    Otherwise the commit described is the last one that changed an input of an edition
+    (edition_commit), not HEAD: a commit of the README, the tests or CI gives every edition the
+    version and date it already has, so it rebuilds none of them.
     """
     if override := os.environ.get("POLICY_VERSION"):
         return override
-    described = _git(root, "describe", "--tags", "--match", "v[0-9]*", "--abbrev=7")
+    commit = edition_commit(root)
+    described = _git(root, "describe", "--tags", "--match", "v[0-9]*", "--abbrev=7", commit)
     if described:
         return described[1:]
-    head = _git(root, "rev-parse", "--short=7", "HEAD")
-    count = _git(root, "rev-list", "--count", "HEAD")
+    head = _git(root, "rev-parse", "--short=7", commit)
+    count = _git(root, "rev-list", "--count", commit)
     if head and count:
         return f"0.0.0-{count}-g{head}"
     return "0.0.0"
@@ -154,5 +159,21 @@ def commit_timestamp(root: Path) -> int | None:
     """SOURCE_DATE_EPOCH if set, else HEAD's commit time: dates that do not change per run."""
     if env := os.environ.get("SOURCE_DATE_EPOCH"):
         return int(env)
-    stamp = _git(root, "log", "-1", "--format=%ct")
+    stamp = _git(root, "log", "-1", "--format=%ct", edition_commit(root))
     return int(stamp) if stamp else None
+
+
+@functools.lru_cache(maxsize=8)
+def edition_commit(root: Path) -> str:
+    """The last commit that changed a file an edition is built from (sources, catalogs, conf.py,
+    the registry, the pipeline code an edition imports), or HEAD if that cannot be told.
+
+    The version and date stamped on local builds come from it, so that they change exactly when
+    an edition's inputs do. Releases set POLICY_VERSION and SOURCE_DATE_EPOCH from the tag."""
+    from scripts.matrix.fingerprint import edition_pathspecs  # noqa: PLC0415 - matrix imports this module
+
+    try:
+        specs = edition_pathspecs(Project(root))
+    except Exception:  # noqa: BLE001 - no registry, unreadable code: the commit of the whole tree
+        return "HEAD"
+    return _git(root, "log", "-1", "--format=%H", "--", *specs) or "HEAD"

@@ -1,8 +1,11 @@
 """When an edition needs building: the fingerprint of its inputs, and the state of its last build.
 
 An edition whose inputs (sources, its catalogs, the interface catalogs of its fallbacks, the
-pipeline's own code and assets, the tools' versions, SOURCE_DATE_EPOCH) have the fingerprint of
-its last successful build is skipped. The state lives in build/state/<tag>.json.
+pipeline's own code and assets, the tools' versions, the version and date it is stamped with; for
+a PDF also TeX Live, rsvg-convert and the fonts, scripts.matrix.toolchain) have the fingerprint of
+its last successful build is skipped. The state lives in build/state/<tag>.json. Files are hashed
+only when their size or mtime changed (scripts.matrix.statcache), so the decision starts no
+process and reads almost nothing when nothing changed.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from scripts import formats
 from scripts.adoption_build import adoption_inputs
 from scripts.atomic import write_atomic
 from scripts.matrix.results import BuildOptions
-from scripts.project import PACKAGE_ROOT, Project
+from scripts.matrix.statcache import StatCache, cache_for
+from scripts.matrix.toolchain import format_toolchain
+from scripts.project import PACKAGE_ROOT, Project, commit_timestamp
 
 TOOL_DISTRIBUTIONS = ("sphinx", "docutils", "myst-parser", "furo", "babel", "sphinx-basic-ng")
 EXTENSION_DIR = PACKAGE_ROOT / "scripts" / "sphinxext"
@@ -51,12 +56,23 @@ def _files_under(directory: Path) -> Iterable[Path]:
 
 
 @functools.lru_cache(maxsize=8)
-def _code_inputs(confpy: Path) -> tuple[Path, ...]:
+def _code_inputs(confpy: Path, builddir: Path) -> tuple[Path, ...]:
     code = [*EXTENSION_DIR.rglob("*.py"), *BUILD_DIR.glob("*.py"), confpy]
-    return tuple(sorted(_imported_modules(code)))
+    return tuple(sorted(_imported_modules(code, cache_for(builddir))))
 
 
-def _imported_modules(start: list[Path]) -> set[Path]:
+def _scripts_imports(path: Path) -> list[str]:
+    """The scripts.* module names one file imports (parsed only when the file changed)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "scripts":
+            names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names if alias.name.split(".")[0] == "scripts"]
+    return names
+
+
+def _imported_modules(start: list[Path], cache: StatCache) -> set[Path]:
     """The scripts.* modules reachable by imports from `start`: the code that shapes an edition."""
     seen: set[Path] = set()
     queue = list(start)
@@ -65,16 +81,9 @@ def _imported_modules(start: list[Path]) -> set[Path]:
         if path in seen or not path.is_file():
             continue
         seen.add(path)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "scripts":
-                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-            elif isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names if alias.name.split(".")[0] == "scripts"]
-            for name in names:
-                base = PACKAGE_ROOT.joinpath(*name.split("."))
-                queue += [base.with_suffix(".py"), base / "__init__.py"]
+        for name in cache.derived(path, "scripts_imports", _scripts_imports):
+            base = PACKAGE_ROOT.joinpath(*name.split("."))
+            queue += [base.with_suffix(".py"), base / "__init__.py"]
     return seen
 
 
@@ -90,28 +99,49 @@ def edition_inputs(project: Project, tag: str) -> list[Path]:
         if ui.is_file():
             inputs.append(ui)
     inputs += [p for p in _files_under(EXTENSION_DIR) if p.suffix in ASSET_SUFFIXES]
-    inputs += [p for p in _code_inputs(project.confdir / "conf.py") if p not in inputs]
+    inputs += [p for p in _code_inputs(project.confdir / "conf.py", project.builddir) if p not in inputs]
     inputs += adoption_inputs()  # an adoption's parameter file and logo (none for the model)
     return inputs
 
 
+def edition_pathspecs(project: Project) -> list[str]:
+    """git pathspecs (relative to the root) of every file an edition of any language is built from."""
+    paths = {project.confdir / "conf.py", project.registry_path, project.srcdir, EXTENSION_DIR,
+             *_code_inputs(project.confdir / "conf.py", project.builddir)}
+    specs = sorted(str(p.relative_to(project.root)) for p in paths if p.is_relative_to(project.root))
+    if project.localedir.is_relative_to(project.root):
+        specs.append(f":(glob){project.localedir.relative_to(project.root)}/**/*.po")
+    return specs
+
+
 def inputs_digest(project: Project, tag: str) -> bytes:
-    """One hash of every input file of `tag`'s editions (names and contents)."""
+    """One hash of every input file of `tag`'s editions (names and contents); a file is read only
+    when its size or mtime differs from the StatCache's record."""
+    cache = cache_for(project.builddir)
     digest = hashlib.sha256()
     for path in edition_inputs(project, tag):
         digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path).encode())
         digest.update(b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(cache.digest(path))
+    cache.save()
     return digest.digest()
 
 
 def fingerprint(project: Project, tag: str, fmt: str, inputs: bytes | None = None) -> str:
     """What one edition depends on; `inputs` (from inputs_digest) saves hashing the files per format."""
     digest = hashlib.sha256(inputs if inputs is not None else inputs_digest(project, tag))
+    # The version and date the edition is stamped with: from the last commit that changed an input
+    # of an edition in local builds (scripts.project.edition_commit), from the tag in a release.
+    epoch = commit_timestamp(project.root)
     context = {"tag": tag, "format": fmt, "version": project.version,
-               "tools": _tool_versions(), "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+               "tools": _tool_versions(), "epoch": "" if epoch is None else str(epoch),
                # as in Sphinx's Makefile; other options or another sphinx-build make other editions
                "sphinx": [os.environ.get("SPHINXOPTS", ""), os.environ.get("SPHINXBUILD", "")]}
+    system_tools = format_toolchain(formats.get(fmt))
+    if system_tools is not None:  # TeX Live, librsvg, the fonts (PDFs); pandoc (DOCX): those formats only
+        cache = cache_for(project.builddir)
+        context["system"] = system_tools(cache)
+        cache.save()
     digest.update(json.dumps(context, sort_keys=True).encode())
     return digest.hexdigest()
 
@@ -146,3 +176,34 @@ def plan_edition(project: Project, tag: str, options: BuildOptions, state: dict[
         else:
             todo.append((fmt, key))
     return skipped, todo
+
+
+SITE_ENVIRONMENT = ("POLICY_SITE_URL", "POLICY_REPOSITORY")
+
+
+def site_key(project: Project) -> str:
+    """What the assembled site (chooser, downloads, progress chart, sitemap) is made from: every
+    edition's inputs and last fingerprints, the files in dist/, the site's own code, its settings.
+
+    `build` skips the assembly when no edition was built and this key is the one recorded."""
+    cache = cache_for(project.builddir)
+    editions = {}
+    for tag in project.registry().tags:
+        state = load_state(project, tag)
+        editions[tag] = [inputs_digest(project, tag).hex(),
+                         {fmt: entry.get("fingerprint") for fmt, entry in sorted(state.items()) if isinstance(entry, dict)}]
+    code = [[str(p), cache.digest(p).hex()]
+            for p in sorted(_imported_modules([PACKAGE_ROOT / "scripts" / "site.py"], cache))]
+    dist = sorted([p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in project.distdir.glob("*") if p.is_file())
+    cache.save()
+    context = {"editions": editions, "code": code, "dist": dist, "version": project.version,
+               "environment": {name: os.environ.get(name, "") for name in SITE_ENVIRONMENT}}
+    return hashlib.sha256(json.dumps(context, sort_keys=True).encode()).hexdigest()
+
+
+def site_is_current(project: Project, key: str) -> bool:
+    return (project.sitedir / "index.html").is_file() and load_state(project, "_site").get("key") == key
+
+
+def record_site(project: Project, key: str) -> None:
+    save_state(project, "_site", {"key": key})

@@ -64,24 +64,36 @@ def build_matrix(project: Project, options: BuildOptions,
     for tag in tags:
         progress_path(project, tag).unlink(missing_ok=True)
 
+    # Decided here, before any pool: from file metadata and stored digests, in milliseconds.
+    results: dict[str, EditionResult] = {}
+    stale = []
+    for tag in tags:
+        skipped, todo = plan_edition(project, tag, options)
+        if todo:
+            stale.append(tag)
+            continue
+        # nothing to do: no worker, no Sphinx import
+        res = results[tag] = EditionResult(tag, [FormatResult(fmt, "skipped", output=out) for fmt, out in skipped])
+        write_atomic(result_path(project, tag), json.dumps(res.as_dict(), indent=2).encode())
+        progress_file = ProgressFile(progress_path(project, tag))
+        for fmt, _ in skipped:
+            progress_file.set(fmt, "skipped")
+        if progress:
+            progress(tag, None)
+            progress(tag, res)
+
     def one(tag: str) -> EditionResult:
         if progress:
             progress(tag, None)
-        skipped, todo = plan_edition(project, tag, options)
-        if not todo:  # nothing to do: no worker, no Sphinx import
-            res = EditionResult(tag, [FormatResult(fmt, "skipped", output=out) for fmt, out in skipped])
-            write_atomic(result_path(project, tag), json.dumps(res.as_dict(), indent=2).encode())
-            progress_file = ProgressFile(progress_path(project, tag))
-            for fmt, _ in skipped:
-                progress_file.set(fmt, "skipped")
-        else:
-            res = _run_worker(project, tag, options)
+        res = _run_worker(project, tag, options)
         if progress:
             progress(tag, res)
         return res
 
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tags)))) as pool:
-        return list(pool.map(one, tags))
+    if stale:
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale)))) as pool:
+            results.update(zip(stale, pool.map(one, stale), strict=True))
+    return [results[tag] for tag in tags]
 
 
 def run_with_view(project: Project, options: BuildOptions) -> list[EditionResult]:

@@ -17,6 +17,7 @@ from scripts.archives import repack_epub
 from scripts.atomic import copy_atomic
 from scripts.diagnostics import Diagnostic, display_path
 from scripts.formats import OutputFormat
+from scripts.matrix import phases
 from scripts.matrix.replace import prune_other_versions, replace_tree
 from scripts.matrix.worker import EditionJob, FormatFailed, Produced
 from scripts.project import Project, edition_basename
@@ -25,6 +26,12 @@ MISSING_CHARACTER_RE = re.compile(r"^Missing character: .*$", re.MULTILINE)
 CODEPOINT_RE = re.compile(r"\(U\+([0-9A-Fa-f]{4,6})\)")
 LATEX_OPTIONS = "-interaction=nonstopmode -halt-on-error -file-line-error"
 INSTRUMENT_PART = "instrumento"  # the DOCX of the adoption instrument alone: <edition>-instrumento.docx
+# latexmk's own rules, with every xelatex pass writing XDV (--no-pdf, as Sphinx's latexmkrc has
+# it for $xelatex) and xdvipdfmx turning the last one into the PDF once, instead of each pass
+# writing a PDF. xdvipdfmx reads the XDV on its standard input, with the options XeTeX itself
+# gives it ("-q -E"), so the PDF is byte for byte the one xelatex writes (its /ID derives from
+# the input's name). -time makes latexmk report each rule's time (scripts.matrix.phases).
+LATEXMK_OPTIONS = "-silent -time -xelatex -e '$$xdvipdfmx=q/xdvipdfmx -q -E -o %D %O < %S/'"
 
 
 def produce_html(job: EditionJob, fmt: OutputFormat) -> Produced:
@@ -32,7 +39,8 @@ def produce_html(job: EditionJob, fmt: OutputFormat) -> Produced:
     if job.options.force:  # a forced build starts clean: no file of an older build survives
         shutil.rmtree(staged, ignore_errors=True)
     job.sphinx(fmt.builder, staged)
-    replace_tree(staged, job.site / job.tag)
+    with phases.timed(f"{fmt.name}: put in place"):
+        replace_tree(staged, job.site / job.tag)
     return str(job.site / job.tag / "index.html")
 
 
@@ -41,7 +49,8 @@ def produce_epub(job: EditionJob, fmt: OutputFormat) -> Produced:
     shutil.rmtree(epub_dir, ignore_errors=True)  # stale files would enter the EPUB
     job.sphinx(fmt.builder, epub_dir)
     dest = job.dist / job.project.dist_name(job.tag, fmt.suffix)
-    repack_epub(epub_dir / f"{edition_basename(job.tag)}.{fmt.suffix}", dest, job.epoch)
+    with phases.timed(f"{fmt.name}: repack"):
+        repack_epub(epub_dir / f"{edition_basename(job.tag)}.{fmt.suffix}", dest, job.epoch)
     prune_other_versions(dest, job.tag, fmt.suffix)
     return str(dest)
 
@@ -51,7 +60,7 @@ def produce_pdf(job: EditionJob, fmt: OutputFormat) -> Produced:
     latex_dir = job.work / "latex"
     job.sphinx(fmt.builder, latex_dir)
     latexmk = subprocess.Popen(
-        ["make", "-C", str(latex_dir), "all-pdf", "LATEXMKOPTS=-silent", f"LATEXOPTS={LATEX_OPTIONS}"],
+        ["make", "-C", str(latex_dir), "all-pdf", f"LATEXMKOPTS={LATEXMK_OPTIONS}", f"LATEXOPTS={LATEX_OPTIONS}"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
     return publish_latex_pdf(job, fmt, latexmk, latex_dir / edition_basename(job.tag), "xelatex failed:")
@@ -64,6 +73,7 @@ def publish_latex_pdf(job: EditionJob, fmt: OutputFormat, latexmk: subprocess.Po
 
     def wait() -> str:
         output, _ = latexmk.communicate()
+        phases.latexmk_rules(output.decode("utf-8", "replace"), fmt.name)
         pdf = stem.with_suffix(".pdf")
         problems = latex_problems(job.project, job.tag, stem.with_suffix(".log"))
         if latexmk.returncode != 0 or not pdf.is_file():

@@ -22,6 +22,7 @@ from typing import Any
 
 from scripts import formats
 from scripts.diagnostics import Diagnostic
+from scripts.matrix import phases
 from scripts.matrix.fingerprint import load_state, plan_edition, save_state
 from scripts.matrix.matrixview import ProgressFile, progress_path
 from scripts.matrix.results import BuildOptions, EditionResult, FormatResult
@@ -61,6 +62,25 @@ def _sphinx_argv(project: Project, tag: str, builder: str, outdir: Path, freshen
     return [*argv, str(project.srcdir), str(outdir)]
 
 
+class _PhaseClock:
+    """Times one in-process Sphinx run: set-up, read (when there is one) and write."""
+
+    def __init__(self, builder: str) -> None:
+        self.builder = builder
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, name: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        phases.record(f"sphinx {self.builder}: {name}", wall - self.wall, cpu - self.cpu)
+        self.wall, self.cpu = wall, cpu
+
+    def before_read(self, *_args: Any) -> None:
+        self.lap("set-up")  # Sphinx's own start (environment, outdated files) up to the read
+
+    def after_read(self, *_args: Any) -> None:
+        self.lap("read")
+
+
 def run_sphinx(project: Project, tag: str, builder: str, outdir: Path,
                freshenv: bool) -> tuple[list[Diagnostic], list[str]]:
     """One Sphinx builder; returns its warnings (none: success) and, when it failed without a
@@ -70,8 +90,10 @@ def run_sphinx(project: Project, tag: str, builder: str, outdir: Path,
     if command := os.environ.get("SPHINXBUILD", "").strip():
         warnfile = project.builddir / "work" / tag / f"{builder}-warnings.txt"
         warnfile.parent.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run([*shlex.split(command), *_sphinx_argv(project, tag, builder, outdir, freshenv, warnfile)],
-                              capture_output=True, text=True, check=False)
+        with phases.timed(f"sphinx {builder}: SPHINXBUILD"):  # CPU time is the child's, not counted here
+            done = subprocess.run([*shlex.split(command), *_sphinx_argv(project, tag, builder, outdir, freshenv,
+                                                                        warnfile)],
+                                  capture_output=True, text=True, check=False)
         warned = warnfile.read_text(encoding="utf-8") if warnfile.is_file() else ""
         problems = sphinx_diagnostics(warned, project.root, tag)
         if done.returncode and not problems:
@@ -79,6 +101,9 @@ def run_sphinx(project: Project, tag: str, builder: str, outdir: Path,
                         *done.stderr.strip().splitlines()[-10:]]
         return problems, []
 
+    from scripts.matrix import speedups  # noqa: PLC0415
+
+    speedups.install()
     from sphinx.application import Sphinx  # noqa: PLC0415
     from sphinx.util.console import nocolor  # noqa: PLC0415
     from sphinx.util.docutils import docutils_namespace, patch_docutils  # noqa: PLC0415
@@ -99,12 +124,19 @@ def run_sphinx(project: Project, tag: str, builder: str, outdir: Path,
     nocolor()
     warnings = io.StringIO()
     status = io.StringIO()
+    clock = _PhaseClock(builder)
     with patch_docutils(project.confdir), docutils_namespace():
         app = Sphinx(project.srcdir, project.confdir, outdir, project.doctreedir(tag), builder,
                      confoverrides=overrides, status=status, warning=warnings,
                      freshenv=freshenv or extra.freshenv, warningiserror=True, tags=extra.tags,
                      verbosity=extra.verbosity, parallel=extra.jobs)
-        app.build()
+        clock.lap("set-up")
+        app.connect("env-before-read-docs", clock.before_read)
+        app.connect("env-updated", clock.after_read)
+        try:
+            app.build()
+        finally:
+            clock.lap("write")
     problems = sphinx_diagnostics(warnings.getvalue(), project.root, tag)
     if app.statuscode and not problems:
         return [], [f"sphinx {builder} builder failed (exit status {app.statuscode})"]
@@ -144,6 +176,7 @@ def _produce(job: EditionJob, fmt: formats.OutputFormat) -> Produced:
 def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionResult:
     """Build the requested formats of one language. Runs inside a worker process."""
     started = time.monotonic()
+    phases.RECORDS.clear()  # this edition's phases only, when one process builds several
     result = EditionResult(tag=tag)
     state = load_state(project, tag)
     progress = ProgressFile(progress_path(project, tag))
@@ -196,5 +229,6 @@ def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionR
 
     state["failed"] = any_failed
     save_state(project, tag, state)
+    phases.save(project.builddir, tag)
     result.seconds = time.monotonic() - started
     return result

@@ -32,6 +32,15 @@ from scripts.sphinxext.problems import record_problem, warn
 GATED_PREFIXES = ("po-", "myst-", "unsafe-")
 
 
+# The build matrix runs every builder of one language in one process: the catalogs are checked
+# once, for the first builder, not once per format (the identity of each file is the key).
+_CHECKED: dict[tuple[Any, ...], list[tuple[Path, int, str, str, str]]] = {}
+
+
+def _identity(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    return tuple((str(p), (st := p.stat()).st_size, st.st_mtime_ns) for p in paths if p.is_file())
+
+
 def gate_problems(app: Sphinx, config: Config) -> list[tuple[Path, int, str, str, str]]:
     """(path, line, code, message, hint) of every gated error in this edition's catalogs."""
     from scripts.catalogs import catalog_files  # noqa: PLC0415 - only where a build needs them
@@ -39,11 +48,16 @@ def gate_problems(app: Sphinx, config: Config) -> list[tuple[Path, int, str, str
 
     edition = edition_of(app)
     project, registry = edition.project, edition.registry
+    paths = list(catalog_files(project, edition.language.tag))
+    key = (str(project.root), edition.language.tag, _identity([*paths, project.registry_path]))
+    if key in _CHECKED:
+        return _CHECKED[key]
     found = []
-    for path in catalog_files(project, edition.language.tag):
+    for path in paths:
         for diagnostic in check_file(path, registry, project.root, wrapping=False):
             if diagnostic.is_error and diagnostic.code.startswith(GATED_PREFIXES):
                 found.append((path, diagnostic.line, diagnostic.code, diagnostic.message, diagnostic.hint))
+    _CHECKED[key] = found
     return found
 
 

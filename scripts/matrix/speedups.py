@@ -1,0 +1,79 @@
+"""Less work per translated message, in the build's worker processes only.
+
+Profiling a translated edition's read (make bench's phase breakdown) shows ~90% of it in Sphinx's
+i18n Locale transform, which parses every msgstr on its own with MyST; per message, MyST
+(myst-parser 5.x) does two costly things whose result does not depend on the message:
+
+- ``SphinxRenderer.setup_render`` evaluates ``options.get("document", make_document())``: the
+  default is computed eagerly, so every message builds a throwaway docutils document with a
+  full set of default settings (docutils' OptionParser: ~70 options per component), then drops
+  it. The settings are now built once per parser class and copied;
+- ``MystParser.parse`` builds a new markdown-it parser, with every plugin, for every message. A
+  parser (and its renderer) is now reused for the next message with the same configuration
+  object once it has finished rendering; a parse started while another is still rendering (a
+  nested one) gets a fresh parser, as before, so no renderer state is ever shared.
+
+Both keep the outputs byte for byte (tests/test_release.py and the bench compare them). They
+are installed by the worker (scripts.matrix.worker.run_sphinx) before it runs Sphinx in its own
+process; a SPHINXBUILD run, or a plain sphinx-build, is left exactly as MyST ships it. There is no
+setting in MyST or Sphinx for either, hence this module.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+_INSTALLED = False
+_POOL_SIZE = 4
+
+
+def install() -> None:
+    """Patch MyST in this process (idempotent); does nothing if MyST's layout is not the expected one."""
+    global _INSTALLED  # noqa: PLW0603 - one installation per process
+    if _INSTALLED:
+        return
+    _INSTALLED = True
+    try:
+        from docutils.frontend import get_default_settings  # noqa: PLC0415
+        from docutils.utils import new_document  # noqa: PLC0415
+        from myst_parser.mdit_to_docutils import base  # noqa: PLC0415
+        from myst_parser.parsers import sphinx_  # noqa: PLC0415
+    except ImportError:
+        return
+    if not callable(getattr(base, "make_document", None)) or not callable(getattr(sphinx_, "create_md_parser", None)):
+        return
+
+    settings_by_parser: dict[Any, Any] = {}
+    rst_parser = base.make_document.__defaults__[1] if base.make_document.__defaults__ else None
+
+    def make_document(source_path: str = "notset", parser_cls: Any = rst_parser) -> Any:
+        settings = settings_by_parser.get(parser_cls)
+        if settings is None:
+            settings = settings_by_parser[parser_cls] = get_default_settings(parser_cls)
+        return new_document(source_path, settings=copy.copy(settings))
+
+    original_create = sphinx_.create_md_parser
+    idle: list[tuple[Any, Any, Any]] = []  # (config, renderer class, parser) not rendering now
+
+    def create_md_parser(config: Any, renderer: Any) -> Any:
+        for index, (cfg, cls, parser) in enumerate(idle):
+            if cfg is config and cls is renderer:
+                del idle[index]
+                return parser
+        parser = original_create(config, renderer)
+        render = parser.render
+
+        def render_then_release(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return render(*args, **kwargs)
+            finally:
+                parser.options.pop("document", None)
+                idle.insert(0, (config, renderer, parser))
+                del idle[_POOL_SIZE:]
+
+        parser.render = render_then_release  # type: ignore[method-assign]
+        return parser
+
+    base.make_document = make_document
+    sphinx_.create_md_parser = create_md_parser
