@@ -210,9 +210,11 @@ PROVISION_TITLE = re.compile(r"Obligación (\d+)\.(\d+)")
 
 
 def chapter_numbers() -> dict[str, int]:
-    """The number Sphinx gives each page of the numbered toctree (1 for its first entry)."""
+    """The number Sphinx gives each page of the numbered toctree (1 for its first entry); the
+    unnumbered toctree before it holds an adoption's front matter."""
     index = (REPO / "source" / "index.md").read_text(encoding="utf-8")
-    body = index.split("```{toctree}", 1)[1].split("```", 1)[0]
+    trees = [part.split("```", 1)[0] for part in index.split("```{toctree}")[1:]]
+    body = next(tree for tree in trees if ":numbered:" in tree)
     pages = [line.strip() for line in body.splitlines() if line.strip() and not line.startswith(":")]
     return {page: number for number, page in enumerate(pages, 1)}
 
