@@ -24,7 +24,7 @@ COMMAND_MODULES = (
     "scripts.preview",
     "scripts.add_language",
     "scripts.worksheet",
-    "scripts.adoption",
+    "scripts.adopt_command",
     "scripts.adoption_build",
 )
 

@@ -17,6 +17,7 @@ import tomllib
 from pathlib import Path
 
 from scripts import adoption as adoption_mod
+from scripts.adoption_check import check_adoption
 from scripts.diagnostics import Diagnostic, PipelineError
 from scripts.formats import ADOPTION_ENV
 from scripts.project import Project
@@ -54,7 +55,7 @@ def enter_adoption(project: Project, path: Path) -> tuple[Project, list[str]]:
     own build and dist directories. Returns the project and the adoption's languages."""
     target = adoption_file(path, project.root)
     schema = adoption_mod.load_schema(adoption_mod.schema_path(project), project.root)
-    problems = adoption_mod.check_adoption(target, schema, set(project.registry().tags), project.root)
+    problems = check_adoption(target, schema, set(project.registry().tags), project.root)
     if problems:
         raise PipelineError(problems)
     slug = target.parent.name

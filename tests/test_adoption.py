@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sphinx.cmd.build import build_main
 
-from scripts import adoption
+from scripts import adopt_command, adoption, adoption_check
 from scripts.__main__ import main
 from scripts.project import Project
 
@@ -109,7 +109,7 @@ def test_the_complete_fixture_passes(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "escudo.svg", tmp_path)
     path = tmp_path / "adopcion.toml"
     path.write_text(COMPLETE, encoding="utf-8")
-    assert adoption.check_adoption(path, SCHEMA, TAGS) == []
+    assert adoption_check.check_adoption(path, SCHEMA, TAGS) == []
 
 
 def _replace(key: str, line: str) -> str:
@@ -164,7 +164,7 @@ def test_adopt_check_rejects_each_bad_file_at_its_line(case: str, tmp_path: Path
     if case == "toml-syntax":
         with pytest.raises(adoption.PipelineError):
             adoption.read_adoption(path)
-    found = adoption.check_adoption(path, SCHEMA, TAGS)
+    found = adoption_check.check_adoption(path, SCHEMA, TAGS)
     assert len(found) == 1, [str(d) for d in found]
     diagnostic = found[0]
     if case == "override-language":
@@ -180,9 +180,9 @@ def test_adopt_check_rejects_each_bad_file_at_its_line(case: str, tmp_path: Path
 
 
 def test_the_calendar_is_derived_from_the_deadlines() -> None:
-    assert adoption.plan_months_needed(30, 90) == 7
+    assert adoption_check.plan_months_needed(30, 90) == 7
     default = {n: p.default for n, p in SCHEMA.parameters.items() if n.startswith("plazo-")}
-    assert default["plazo-plan-meses"] >= adoption.plan_months_needed(default["plazo-enlace-dias"],
+    assert default["plazo-plan-meses"] >= adoption_check.plan_months_needed(default["plazo-enlace-dias"],
                                                                       default["plazo-inventario-dias"])
     values = adoption.resolve(SCHEMA, adoption.Adoption(Path("x"), {"plazo-plan-meses": 9}, {}), "es", "es_MX")
     assert (values["fase-1-inicio"], values["hito-primeros-mes"], values["hito-enlaces-mes"]) == ("10", "12", "2")
@@ -343,4 +343,4 @@ def test_the_guide_table_is_generated_from_the_schema(built: dict[str, str]) -> 
 def test_the_readme_table_is_the_generated_one() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- parametros:", 1)[1].split("-->", 1)[1].split("<!-- /parametros -->", 1)[0]
-    assert block.strip() == adoption.markdown_table(SCHEMA).strip(), "run `python -m scripts adopt table`"
+    assert block.strip() == adopt_command.markdown_table(SCHEMA).strip(), "run `python -m scripts adopt table`"

@@ -30,6 +30,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from scripts import adoption as adoption_mod
+from scripts.adoption_check import check_adoption
 from scripts.diagnostics import PipelineError
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def load_parameters(app: Sphinx, config: Config) -> None:
     if config.policy_adoption:
         path = Path(config.policy_adoption)
         path = path if path.is_absolute() else (Path(app.confdir) / path)
-        problems = adoption_mod.check_adoption(path, schema, _registry_tags(app))
+        problems = check_adoption(path, schema, _registry_tags(app))
         if problems:
             raise ConfigError("\n".join(str(d) for d in problems))
         chosen = adoption_mod.read_adoption(path)
