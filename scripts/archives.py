@@ -8,6 +8,7 @@ the site archive byte-identical across runs and machines.
 from __future__ import annotations
 
 import io
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -44,7 +45,19 @@ def write_deterministic_zip(dest: Path, files: dict[str, bytes], epoch: int | No
     write_atomic(dest, buffer.getvalue())
 
 
+# An element's language in an XHTML content document: docutils' HTML5 writer gives `lang` only
+# (untranslated passages: lang="es"); EPUB reading systems that follow XML read `xml:lang`.
+_LANG_ONLY = re.compile(rb'(<[A-Za-z][\w:-]*(?:\s(?![^>]*\bxml:lang=)[^<>]*?)?\s)lang="([^"<>]*)"')
+
+
+def with_xml_lang(xhtml: bytes) -> bytes:
+    """Every element that says `lang="x"` also says `xml:lang="x"` (EPUB 3 content documents are
+    XML; the two must agree where both are present)."""
+    return _LANG_ONLY.sub(lambda m: m.group(1) + b'lang="' + m.group(2) + b'" xml:lang="' + m.group(2) + b'"', xhtml)
+
+
 def repack_epub(source: Path, dest: Path, epoch: int | None) -> None:
     with zipfile.ZipFile(source) as archive:
         files = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+    files = {name: with_xml_lang(data) if name.endswith(".xhtml") else data for name, data in files.items()}
     write_deterministic_zip(dest, files, epoch, first="mimetype")

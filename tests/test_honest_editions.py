@@ -93,6 +93,7 @@ def test_partial_epub_first_page_metadata_and_language_of_passages(built_basic: 
     assert "traducida al 25%" in notice and "El resto es el original en español." in notice
     untranslated = re.search(r"<p[^>]*>\s*" + re.escape(UNTRANSLATED), chapter)
     assert untranslated and 'lang="es"' in untranslated.group(0)
+    assert 'xml:lang="es"' in untranslated.group(0), "EPUB content is XML: xml:lang beside lang"
     translated = re.search(r"<p[^>]*>\s*FIXTURE-YUA saltillo", chapter)
     assert translated and 'lang="es"' not in translated.group(0)
 
