@@ -106,7 +106,9 @@ def test_a_new_tex_live_rebuilds_the_pdf_and_nothing_else(basic_project: Project
 
     _fake_tool(tools, "xelatex", "XeTeX 3.141592653-2.6-0.999996 (TeX Live 2025/Debian) upgraded")
     rebuilt = [fmt for fmt, _ in fingerprint.plan_edition(project, "en", options, state)[1]]
-    assert rebuilt == [f.name for f in formats.TABLE if f.builder == "latex"] == ["pdf"]
+    # every PDF the matrix plans (the edition's own and the bilingual one), and nothing else
+    pdfs = [f.name for f in formats.in_table_order(options.formats) if f.suffix.endswith("pdf")]
+    assert rebuilt == pdfs == ["pdf", "bilingual"], "TeX Live shapes every PDF, and only the PDFs"
 
 
 def test_nothing_changed_hashes_nothing(basic_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
