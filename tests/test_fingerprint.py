@@ -107,7 +107,7 @@ def test_a_new_tex_live_rebuilds_the_pdf_and_nothing_else(basic_project: Project
     _fake_tool(tools, "xelatex", "XeTeX 3.141592653-2.6-0.999996 (TeX Live 2025/Debian) upgraded")
     rebuilt = [fmt for fmt, _ in fingerprint.plan_edition(project, "en", options, state)[1]]
     # every PDF the matrix plans (the edition's own and the bilingual one), and nothing else
-    pdfs = [f.name for f in formats.in_table_order(options.formats) if f.suffix.endswith("pdf")]
+    pdfs = [name for name in formats.in_table_order(options.formats) if formats.get(name).suffix.endswith("pdf")]
     assert rebuilt == pdfs == ["pdf", "bilingual"], "TeX Live shapes every PDF, and only the PDFs"
 
 
