@@ -225,6 +225,18 @@ def test_the_guide_gives_way_to_the_front_matter(example: Project) -> None:
     assert "published in the Municipal Gazette of San Ejemplo de las Flores" in english
 
 
+def test_how_to_adopt_the_model_is_left_out_of_an_adopted_policy(example: Project) -> None:
+    """presentacion.md's section on adopting the model: gone from the adoption (body, table of
+    contents and section numbers, in every language), kept in the model."""
+    for tag, title in (("es", "Cómo adoptar y adaptar esta política"), ("en", "How to adopt and adapt this policy")):
+        page = (site_dir(example, SLUG) / tag / "presentacion.html").read_text(encoding="utf-8")
+        assert title not in page and "pres-adopcion" not in page, tag
+        numbers = re.findall(r'<h2><span class="section-number">([\d.]+) </span>', page)
+        assert numbers == [f"1.{n}." for n in range(1, len(numbers) + 1)], numbers
+    model = (REPO / "source" / "presentacion.md").read_text(encoding="utf-8")
+    assert "(pres-adopcion)=\n## Cómo adoptar y adaptar esta política" in model
+
+
 def test_second_build_skips_every_edition(example: Project) -> None:
     done = _build(example, f"adopciones/{SLUG}")
     assert done.returncode == 0

@@ -39,6 +39,10 @@ TITLES = {
     "estado": "Política de datos abiertos del Estado de {param}`gobierno-nombre`",
 }
 _PARAM_RE = re.compile(r"\{" + adoption_mod.PARAM_ROLE + r"\}`([^`]*)`")
+# Sections (by their `(label)=`) that explain how to adopt the model: an adopted policy leaves them
+# out. Sphinx's `only` cannot hold a whole section (the heading would stay behind), hence a
+# doctree-read step that removes the section node itself, before Sphinx collects the toc.
+MODEL_ONLY_SECTIONS = frozenset({"pres-adopcion"})
 
 
 def is_adoption(config: Config) -> bool:
@@ -139,8 +143,26 @@ def guide_to_front_matter(app: Sphinx, env: BuildEnvironment, node: pending_xref
     return make_refnode(app.builder, node["refdoc"], FRONT_DOC, "", nodes.inline(text, text), text)
 
 
+def drop_model_only_sections(app: Sphinx, doctree: nodes.document) -> None:
+    """In an adoption, remove the sections of MODEL_ONLY_SECTIONS (translated or not) with their
+    labels, before Sphinx collects the page's titles, table of contents and section numbers."""
+    if not is_adoption(app.config) or app.builder.name == "gettext":
+        return
+    for section in list(doctree.findall(nodes.section)):
+        if MODEL_ONLY_SECTIONS.isdisjoint(section["ids"]) or section.parent is None:
+            continue
+        ids = {refid for node in section.findall(nodes.Element) for refid in node["ids"]}
+        section.parent.remove(section)
+        for name, refid in list(doctree.nameids.items()):
+            if refid in ids:
+                del doctree.nameids[name]
+        for refid in ids:
+            doctree.ids.pop(refid, None)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", extract_both_front_matters)
     app.connect("doctree-read", adopted_root_title, priority=400)  # before the TitleCollector (500)
+    app.connect("doctree-read", drop_model_only_sections, priority=400)  # before the TocTreeCollector
     app.connect("missing-reference", guide_to_front_matter)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
