@@ -31,11 +31,10 @@ from scripts.atomic import write_atomic
 from scripts.diagnostics import Diagnostic, PipelineError, catalog_orphan, display_path
 from scripts.languages import Language
 from scripts.pofile import Catalog, Entry
-from scripts.project import Project, commit_timestamp
+from scripts.project import Project, sphinx_environment
 
 LOCK_NAME = ".update.lock"
 INTERFACE_DOMAIN = "sphinx"  # sphinx.po holds interface strings, not a document's paragraphs
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def project_from(args: argparse.Namespace) -> Project:
@@ -159,11 +158,7 @@ def extract(project: Project) -> Extracted:
     if potdir.is_dir():
         for old in potdir.rglob("*.pot"):
             old.unlink()
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_ROOT), env.get("PYTHONPATH")]))
-    stamp = commit_timestamp(project.root)
-    if stamp is not None:
-        env["SOURCE_DATE_EPOCH"] = str(stamp)
+    env = sphinx_environment(project)  # the pipeline importable, dates from the last commit
     command = [sys.executable, "-m", "sphinx", "-b", "gettext", "-q",
                "-c", str(project.confdir), str(project.srcdir), str(potdir)]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
