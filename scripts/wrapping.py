@@ -26,7 +26,6 @@ from scripts.catalogs import (
     project_from,
 )
 from scripts.diagnostics import Diagnostic, display_path, po_wrap
-from scripts.languages import Language
 from scripts.project import Project
 
 
@@ -37,23 +36,25 @@ def first_difference(a: str, b: str) -> int:
     return min(a.count("\n"), b.count("\n")) + 1
 
 
-def canonical_text(path: Path, project: Project | None = None) -> tuple[str, str]:
+def canonical_text(path: Path, project: Project | None = None,
+                   tags: frozenset[str] | None = None) -> tuple[str, str]:
     """(the file's text, its canonical form): msgcat's wrapping; for a document catalog of
-    `project`, also the project's own header and flags (project_form)."""
+    `project` (in a language of its registry, `tags` when the caller has read it already), also
+    the project's own header and flags (project_form)."""
     text = pofile.decode(path.read_bytes())
     catalog = pofile.parse(text)
-    if project is not None and _registered_language(project, path) is not None \
-            and docname_of(project, path) != INTERFACE_DOMAIN:
+    if project is not None and _is_document_catalog(project, path, tags if tags is not None else _tags(project)):
         project_form(catalog)
     return text, pofile.dumps(catalog)
 
 
-def _registered_language(project: Project, path: Path) -> Language | None:
-    tag = language_of_path(path)
-    if tag is None or not path.resolve().is_relative_to(project.localedir.resolve()):
-        return None
-    registry = project.registry()
-    return registry.get(tag) if tag in registry else None
+def _tags(project: Project) -> frozenset[str]:
+    return frozenset(project.registry().tags)
+
+
+def _is_document_catalog(project: Project, path: Path, tags: frozenset[str]) -> bool:
+    return (language_of_path(path) in tags and path.resolve().is_relative_to(project.localedir.resolve())
+            and docname_of(project, path) != INTERFACE_DOMAIN)
 
 
 def canonical_problem(path: Path, root: Path | None = None, project: Project | None = None) -> Diagnostic | None:
@@ -70,9 +71,10 @@ def wrap(paths: Sequence[Path], *, check_only: bool, root: Path | None = None,
     """Diagnostics for catalogs not canonical (or unreadable); with check_only False, fix them."""
     problems: list[Diagnostic] = []
     rewritten: list[Path] = []
+    tags = _tags(project) if project is not None else None  # the registry read once, not per file
     for path in paths:
         try:
-            text, canonical = canonical_text(path, project)
+            text, canonical = canonical_text(path, project, tags)
         except pofile.PoSyntaxError as exc:
             problems.append(pofile.syntax_diagnostic(exc, path, root))
             continue
