@@ -1,7 +1,8 @@
 """The measurements, in the order they run. Each returns data; __main__ prints and saves it.
 
-1. baseline: per language in turn, `sphinx-build -M html`, `-M epub`, `-M latexpdf` with
-   `-D language=<tag>` into a clean directory per language (what Sphinx's documentation shows);
+1. baseline: per language in turn, `sphinx-build -M html`, `-M epub`, `-M latexpdf`, `-M bilingual`
+   with `-D language=<tag>` into a clean directory per language (what Sphinx's documentation
+   shows), and `latexmk -xelatex` on a .tex a target leaves untypeset (the bilingual PDF);
 2. the pipeline's full matrix (`python -m scripts build`) on a fresh copy, as a person builds it
    (a git repository, version and date from git), and where its time went, phase by phase;
 3. one msgstr changed in one language, then the matrix again: time, and what was rebuilt;
@@ -107,6 +108,12 @@ def _environment_line(log: Path) -> str:
 # ---------------------------------------------------------------- the matrix
 
 
+def _untypeset(outdir: Path) -> list[Path]:
+    """The .tex files a `-M` target wrote and did not typeset (a PDF the pipeline also makes):
+    a Sphinx user runs latexmk on them, so the baseline does too."""
+    return [tex for tex in sorted(outdir.glob("*.tex")) if not tex.with_suffix(".pdf").exists()]
+
+
 def baseline(root: Path, tags: list[str], formats: tuple[str, ...], logs: Path, timeout: float) -> Run:
     """What a Sphinx user would write: each language in turn, one `sphinx-build -M` per format."""
     env = environment(root)
@@ -122,6 +129,11 @@ def baseline(root: Path, tags: list[str], formats: tuple[str, ...], logs: Path, 
             log = logs / f"baseline-{tag}-{target}.log"
             one = measure.run(command, cwd=root, env=env, log=log, timeout=timeout)
             one.extra["environment"] = _environment_line(log)
+            for tex in _untypeset(outdir / target):  # e.g. the bilingual edition's .tex
+                typeset = measure.run(["latexmk", "-xelatex", "-silent", "-interaction=nonstopmode", tex.name],
+                                      cwd=tex.parent, env=env, log=log.with_suffix(".latexmk.log"), timeout=timeout)
+                one.wall, one.cpu = one.wall + typeset.wall, one.cpu + typeset.cpu
+                one.returncode = one.returncode or typeset.returncode
             runs.append(one)
     targets = "{" + ",".join(format_table.get(fmt).make_target for fmt in formats) + "}"
     total = Run(command=["sphinx-build", "-M", targets, "source", "baseline/<tag>", "-c", ".",
@@ -193,7 +205,8 @@ def matrix(snap: Path, work: Path, tags: list[str], options: Options, results: R
     results.measures += [
         info("matrix_baseline", f"baseline, {edition_count}", _seconds(base), base.wall, "s",
              note=f"per language in turn: sphinx-build {', '.join('-M ' + format_table.get(f).make_target for f in formats)}"
-                  " -D language=<tag>, into one clean directory per language; "
+                  " -D language=<tag>, into one clean directory per language, and latexmk -xelatex on a .tex a"
+                  " target leaves untypeset (the bilingual PDF); "
                   + (f"read the sources again: {', '.join(reread)}" if reread else
                      "after the first, each build of a language reused its doctrees (Sphinx read once)")),
         info("matrix_pipeline", f"pipeline, {edition_count}", _seconds(full), full.wall, "s",

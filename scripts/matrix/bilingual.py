@@ -14,6 +14,7 @@ import subprocess
 
 from scripts.atomic import write_atomic
 from scripts.formats import OutputFormat
+from scripts.matrix import texpasses
 from scripts.matrix.produce import LATEX_OPTIONS, publish_latex_pdf
 from scripts.matrix.replace import replace_tree
 from scripts.matrix.worker import EditionJob, Produced
@@ -31,12 +32,18 @@ def produce_bilingual(job: EditionJob, fmt: OutputFormat) -> Produced:
         (job.dist / job.project.dist_name(job.tag, fmt.suffix)).unlink(missing_ok=True)  # asked for before
         return str(note)
     outdir = job.work / fmt.name
-    shutil.rmtree(outdir, ignore_errors=True)
+    # The pages go (a page of an older build must not survive); the .tex is rewritten, and the
+    # .aux/.out of the previous run stay, so an unchanged structure needs one xelatex pass.
+    shutil.rmtree(outdir / HTML_DIR, ignore_errors=True)
+    if job.options.force:
+        shutil.rmtree(outdir, ignore_errors=True)
     job.sphinx(fmt.builder, outdir)
     replace_tree(outdir / HTML_DIR, job.site / SITE_DIR / job.tag)
     stem = outdir / f"{edition_basename(job.tag)}{TEX_SUFFIX}"
+    tex = stem.with_suffix(".tex")
     latexmk = subprocess.Popen(
-        ["latexmk", "-xelatex", "-silent", f"-latexoption={LATEX_OPTIONS}", stem.with_suffix(".tex").name],
+        ["latexmk", "-xelatex", "-silent", "-time", *texpasses.prepare(tex), f"-latexoption={LATEX_OPTIONS}",
+         tex.name],
         cwd=outdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
     return publish_latex_pdf(job, fmt, latexmk, stem, "xelatex failed (bilingual edition):")

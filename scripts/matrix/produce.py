@@ -8,6 +8,7 @@ a function that waits for a background step and returns it); FormatFailed says w
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from scripts.archives import repack_epub
 from scripts.atomic import copy_atomic
 from scripts.diagnostics import Diagnostic, display_path
 from scripts.formats import OutputFormat
-from scripts.matrix import phases
+from scripts.matrix import phases, texpasses
 from scripts.matrix.replace import prune_other_versions, replace_tree
 from scripts.matrix.worker import EditionJob, FormatFailed, Produced
 from scripts.project import Project, edition_basename
@@ -59,11 +60,13 @@ def produce_pdf(job: EditionJob, fmt: OutputFormat) -> Produced:
     """LaTeX from Sphinx, then xelatex in the background (the other formats are written meanwhile)."""
     latex_dir = job.work / "latex"
     job.sphinx(fmt.builder, latex_dir)
+    stem = latex_dir / edition_basename(job.tag)
+    options = " ".join([LATEXMK_OPTIONS, *(shlex.quote(o) for o in texpasses.prepare(stem.with_suffix(".tex")))])
     latexmk = subprocess.Popen(
-        ["make", "-C", str(latex_dir), "all-pdf", f"LATEXMKOPTS={LATEXMK_OPTIONS}", f"LATEXOPTS={LATEX_OPTIONS}"],
+        ["make", "-C", str(latex_dir), "all-pdf", f"LATEXMKOPTS={options}", f"LATEXOPTS={LATEX_OPTIONS}"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
-    return publish_latex_pdf(job, fmt, latexmk, latex_dir / edition_basename(job.tag), "xelatex failed:")
+    return publish_latex_pdf(job, fmt, latexmk, stem, "xelatex failed:")
 
 
 def publish_latex_pdf(job: EditionJob, fmt: OutputFormat, latexmk: subprocess.Popen[bytes], stem: Path,
