@@ -24,6 +24,7 @@ from scripts.sphinxext import (
     interface_safety,
     longlines,
     metadata,
+    navigation,
     parameters,
     problems,
     progress,
@@ -37,7 +38,7 @@ from scripts.sphinxext import (
 HERE = Path(__file__).resolve().parent
 SUBMODULES = (editions, interface, images, progress, search, site_context, problems, sanitize, interface_safety,
               translations_js, csp, audit, catalog_gate, longlines, metadata, draft, progress_chart,
-              parameters, adopted, honesty, bilingual)
+              parameters, adopted, honesty, bilingual, navigation)
 
 
 def add_theme_files(app: Sphinx, config: Config) -> None:
