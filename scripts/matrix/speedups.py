@@ -13,7 +13,13 @@ i18n Locale transform, which parses every msgstr on its own with MyST; per messa
   object once it has finished rendering; a parse started while another is still rendering (a
   nested one) gets a fresh parser, as before, so no renderer state is ever shared.
 
-Both keep the outputs byte for byte (tests/test_release.py and the bench compare them). They
+And one in Sphinx's LaTeX writer (Sphinx 9): ``LaTeXTranslator.render`` makes a new
+``LaTeXRenderer`` (a new Jinja environment) for every table, so each table's template is parsed
+and compiled again (~35 times per edition, a quarter of the LaTeX write). The renderer is now
+made once per process for each set of arguments; Jinja's own cache then keeps the compiled
+template (and reloads it if the file changes).
+
+All keep the outputs byte for byte (tests/test_release.py and the bench compare them). They
 are installed by the worker (scripts.matrix.worker.run_sphinx) before it runs Sphinx in its own
 process; a SPHINXBUILD run, or a plain sphinx-build, is left exactly as MyST ships it. There is no
 setting in MyST or Sphinx for either, hence this module.
@@ -34,6 +40,7 @@ def install() -> None:
     if _INSTALLED:
         return
     _INSTALLED = True
+    _reuse_latex_renderer()
     try:
         from docutils.frontend import get_default_settings  # noqa: PLC0415
         from docutils.utils import new_document  # noqa: PLC0415
@@ -77,3 +84,22 @@ def install() -> None:
 
     base.make_document = make_document
     sphinx_.create_md_parser = create_md_parser
+
+
+def _reuse_latex_renderer() -> None:
+    try:
+        from sphinx.writers import latex as latex_writer  # noqa: PLC0415
+    except ImportError:
+        return
+    original = getattr(latex_writer, "LaTeXRenderer", None)
+    if original is None:
+        return
+    made: dict[tuple[Any, ...], Any] = {}
+
+    def renderer(template_path: Any = None, latex_engine: str | None = None) -> Any:
+        key = (tuple(str(p) for p in template_path) if template_path is not None else None, latex_engine)
+        if key not in made:
+            made[key] = original(template_path, latex_engine)
+        return made[key]
+
+    latex_writer.LaTeXRenderer = renderer  # type: ignore[misc,assignment]
