@@ -9,6 +9,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.util import texescape
 
 from scripts.sphinxext import (
     adopted,
@@ -84,6 +85,10 @@ def _configure_after_sphinx(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # Sphinx fills texescape's tables when a LaTeX builder starts, after config-inited: until
+    # then escape() returns its text unchanged, and the titles and PDF metadata the steps below
+    # escape (an adoption's government name among them) would reach \title{} as raw LaTeX.
+    texescape.init()
     for module in SUBMODULES:
         module.setup(app)
     app.connect("config-inited", _configure_before_sphinx, priority=100)
