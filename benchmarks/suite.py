@@ -41,6 +41,7 @@ from benchmarks.workspace import (
     commit_all,
     copy_of,
     edition_statuses,
+    edition_texts,
     environment,
     first_translated_language,
     forget_results,
@@ -48,6 +49,8 @@ from benchmarks.workspace import (
     snapshot,
 )
 from scripts import formats as format_table
+
+CHANGE_MARK = " (bench)"  # what the benchmark adds to one translated paragraph
 
 GiB = 2**30
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
@@ -221,7 +224,8 @@ def matrix(snap: Path, work: Path, tags: list[str], options: Options, results: R
 
     # One msgstr changed in one language, as a translator would.
     tag = first_translated_language(root, tags)
-    changed = change_one_msgstr(root, tag)
+    site_before = edition_texts(root, tag).get("html", "")
+    changed = change_one_msgstr(root, tag, CHANGE_MARK, shown=lambda words: words in site_before)
     say(f"one msgstr changed ({tag}: {changed['catalog']}:{changed['line']}), build again ...")
     incremental = pipeline(root, tags, formats, logs, "pipeline-one-msgstr", options.jobs, options.timeout)
     incremental.extra["changed"] = {"tag": tag, **changed}
@@ -229,12 +233,19 @@ def matrix(snap: Path, work: Path, tags: list[str], options: Options, results: R
     rebuilt = sorted(f"{t}/{f}" for t, fs in incremental.extra["statuses"].items() for f, s in fs.items()
                      if s == "built")
     expected = sorted(f"{tag}/{f}" for f in formats)
-    say(f"  {_seconds(incremental)}; rebuilt: {', '.join(rebuilt) or 'nothing'}")
+    texts = edition_texts(root, tag)
+    reached = sorted(fmt for fmt, text in texts.items() if CHANGE_MARK.strip() in text)
+    say(f"  {_seconds(incremental)}; rebuilt: {', '.join(rebuilt) or 'nothing'}; the change reached: "
+        f"{', '.join(reached) or 'no format'}")
     results.measures += [
         Measure("one_msgstr_scope", f"one msgstr changed ({tag}): editions rebuilt",
                 ", ".join(rebuilt) or "nothing", None, "", None, f"only {tag}", rebuilt == expected,
                 note=f"statuses: {json.dumps(incremental.extra['statuses'], sort_keys=True)}"
                 if rebuilt != expected else ""),
+        Measure("one_msgstr_reached", "one msgstr changed: formats showing the change",
+                ", ".join(reached) or "none", None, "", None, "every format", reached == sorted(texts),
+                note="the changed paragraph searched for in the site's pages, the EPUB's and the PDF's text"
+                     + ("" if "pdf" in texts else " (pdftotext is not installed: PDF not checked)")),
         at_most("one_msgstr_time", "one msgstr changed: time / full matrix",
                 incremental.wall / full.wall if full.wall else None, 0.10, "x",
                 shown=f"{incremental.wall / full.wall:.2f}x ({_seconds(incremental)})" if full.wall else None),

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 
 from scripts import formats
@@ -133,11 +134,25 @@ def edition_statuses(root: Path, tags: list[str], output: str = "") -> dict[str,
     return found
 
 
-def change_one_msgstr(root: Path, tag: str, suffix: str = " (bench)") -> dict[str, str]:
+def change_one_msgstr(root: Path, tag: str, suffix: str = " (bench)",
+                      shown: Callable[[str], bool] | None = None) -> dict[str, str]:
     """Edit one translated paragraph of `tag` in place, as a translator would; says which.
 
     A plain text edit (no catalog library), so that the file's only change is that string.
+    `shown`, when given, should accept the paragraph's last line (plain words, no markup): a
+    paragraph readers see in the edition built before, not one of a part the edition leaves out.
+    When no paragraph passes, the first one is changed (the benchmark then reports where the
+    change shows).
     """
+    if shown is not None:
+        try:
+            return _change_one_msgstr(root, tag, suffix, shown)
+        except LookupError:
+            pass
+    return _change_one_msgstr(root, tag, suffix, None)
+
+
+def _change_one_msgstr(root: Path, tag: str, suffix: str, shown: Callable[[str], bool] | None) -> dict[str, str]:
     for path in sorted((root / "locale" / tag / "LC_MESSAGES").glob("*.po")):
         if path.stem == "sphinx":
             continue
@@ -158,12 +173,15 @@ def change_one_msgstr(root: Path, tag: str, suffix: str = " (bench)") -> dict[st
             if len(body) < 3 or not all(line.endswith('"') for line in body):
                 continue  # only paragraphs (wrapped msgstr) with a translation
             last = starts[0] + len(body) - 1
+            words = lines[last][1:-1].strip()
+            if shown is not None and (len(words) < 20 or any(c in words for c in "{}`*[]\\<>_&") or not shown(words)):
+                continue
             lines[last] = lines[last][:-1] + suffix + '"'
             blocks[index] = "\n".join(lines)
             path.write_text("\n\n".join(blocks), encoding="utf-8")
             line = sum(b.count("\n") + 2 for b in blocks[:index]) + last + 1
             return {"catalog": str(path.relative_to(root)), "line": str(line)}
-    raise RuntimeError(f"no translated paragraph found in the {tag} catalogs to change")
+    raise LookupError(f"no translated paragraph found in the {tag} catalogs to change")
 
 
 def first_translated_language(root: Path, tags: list[str]) -> str:
@@ -174,3 +192,21 @@ def first_translated_language(root: Path, tags: list[str]) -> str:
             if path.stem != "sphinx" and '\nmsgstr ""\n"' in path.read_text(encoding="utf-8"):
                 return tag
     raise RuntimeError("no language has a translated paragraph")
+
+
+def edition_texts(root: Path, tag: str) -> dict[str, str]:
+    """The text readers get in each format of `tag`'s edition: its site pages, its EPUB's pages,
+    and its PDF's text (by pdftotext, when installed), to see whether a change reached them."""
+    import zipfile  # noqa: PLC0415
+
+    texts = {"html": "\n".join(page.read_text(encoding="utf-8", errors="replace")
+                               for page in sorted((root / "build" / "site" / tag).glob("*.html")))}
+    for epub in sorted((root / "dist").glob(f"*-{tag}.epub")):
+        with zipfile.ZipFile(epub) as archive:
+            texts["epub"] = "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+                                      if name.endswith((".xhtml", ".html")))
+    for pdf in sorted((root / "dist").glob(f"*-{tag}.pdf")):
+        if shutil.which("pdftotext"):
+            done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=False)
+            texts["pdf"] = " ".join(done.stdout.split())
+    return texts

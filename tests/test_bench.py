@@ -112,6 +112,7 @@ def test_smoke_run_measures_every_figure(tmp_path: Path) -> None:
     for key in ("matrix_ratio", "one_msgstr_time", "nothing_changed", "memory_process"):
         assert isinstance(measures[key]["value"], float) and measures[key]["target"] is not None
     assert measures["one_msgstr_scope"]["passed"] is True  # only the edited language was rebuilt
+    assert measures["one_msgstr_reached"]["passed"] is True, measures["one_msgstr_reached"]  # and shows it
     statuses = results["runs"]["pipeline_full"]["statuses"]
     assert sorted(statuses) == ["en", "es", "yua"]
     assert all(s == {"html": "built"} for s in statuses.values())
