@@ -49,6 +49,7 @@ from benchmarks.workspace import (
     snapshot,
 )
 from scripts import formats as format_table
+from scripts.project import Project
 
 CHANGE_MARK = " (bench)"  # what the benchmark adds to one translated paragraph
 
@@ -122,10 +123,13 @@ def baseline(root: Path, tags: list[str], formats: tuple[str, ...], logs: Path, 
     env = environment(root)
     runs: list[Run] = []
     started, cpu = time.perf_counter(), measure.children_cpu()
+    registry = Project(root).registry()
     for tag in tags:
         outdir = root / "baseline" / tag
         shutil.rmtree(outdir, ignore_errors=True)
         for fmt in formats:
+            if not format_table.get(fmt).applies_to(registry.get(tag)):
+                continue  # the pipeline makes no such edition either (a bilingual PDF the registry does not ask for)
             target = format_table.get(fmt).make_target
             command = [sys.executable, "-m", "sphinx", "-M", target, str(root / "source"), str(outdir),
                        "-c", str(root), "-D", f"language={tag}"]
@@ -145,7 +149,7 @@ def baseline(root: Path, tags: list[str], formats: tuple[str, ...], logs: Path, 
                 cpu=measure.children_cpu() - cpu, peak_tree_rss=max((r.peak_tree_rss for r in runs), default=0),
                 log=str(logs))
     total.extra["steps"] = [{"tag": tag, **r.as_dict()} for tag, r in zip(
-        [t for t in tags for _ in formats], runs, strict=True)]
+        [t for t in tags for f in formats if format_table.get(f).applies_to(registry.get(t))], runs, strict=True)]
     return total
 
 

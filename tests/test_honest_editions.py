@@ -205,6 +205,10 @@ def test_any_registered_language_can_ask_for_a_bilingual_edition(basic_project: 
     assert '<header lang="en">' in page  # the interface is the edition's own language, and says so
     cover = flat(pdftotext(dist(basic_project, "en", "bilingue.pdf"), "-l", "1"))
     assert "Bilingual edition: Spanish and English (Inglés)" in cover  # English interface for en
+    # The English column hyphenates as English, with polyglossia's light switch: its full
+    # otherlanguage at every row made a complete edition's xelatex passes six times slower.
+    tex = next((basic_project.builddir / "work" / "en" / "bilingual").glob("*.tex")).read_text(encoding="utf-8")
+    assert "\\begin{hyphenrules}{english}See the first section" in tex and "otherlanguage}" not in tex
 
 
 def test_bilingual_pages_are_one_flat_directory() -> None:
