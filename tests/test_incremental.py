@@ -4,6 +4,7 @@ changed in one catalog reaches every page that names it, and a translation read 
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,40 @@ def test_a_title_read_by_one_build_reaches_the_pages_of_the_next(basic_project: 
     page = (site / "anexo.html").read_text(encoding="utf-8")
     assert "Chapter on data" in page
     assert "Data chapter" not in page
+
+
+def _epub_pages(epub: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(epub) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.mark.slow
+def test_an_incremental_epub_is_the_epub_a_full_build_makes(basic_project: Project) -> None:
+    """The EPUB's directory is kept between builds: only the changed page is written again, and
+    the file is the one a forced build makes, byte for byte."""
+    root = basic_project.root
+    _with_annex(root)
+    run_cli("build", "--lang", "en", "--formats", "epub", root=root, check=True)
+    _replace(root / "locale" / "en" / "LC_MESSAGES" / "capitulo.po",
+             'msgstr "Open data is published in open formats."', 'msgstr "Open data is always published in open formats."')
+    run_cli("build", "--lang", "en", "--formats", "epub", root=root, check=True)
+    epub = next((root / "dist").glob("*-en.epub"))
+    incremental = epub.read_bytes()
+    assert b"Open data is always published" in _epub_pages(epub)["capitulo.xhtml"]
+    run_cli("build", "--lang", "en", "--formats", "epub", "--force", root=root, check=True)
+    assert epub.read_bytes() == incremental
+
+
+@pytest.mark.slow
+def test_a_removed_document_leaves_neither_the_site_nor_the_epub(basic_project: Project) -> None:
+    root = basic_project.root
+    site = _with_annex(root)
+    run_cli("build", "--lang", "en", "--formats", "html,epub", root=root, check=True)
+    assert (site / "anexo.html").is_file()
+    assert "anexo.xhtml" in _epub_pages(next((root / "dist").glob("*-en.epub")))
+
+    (root / "source" / "anexo.md").unlink()
+    _replace(root / "source" / "index.md", "capitulo\nanexo\n", "capitulo\n")
+    run_cli("build", "--lang", "en", "--formats", "html,epub", root=root, check=True)
+    assert not (site / "anexo.html").exists()
+    assert "anexo.xhtml" not in _epub_pages(next((root / "dist").glob("*-en.epub")))

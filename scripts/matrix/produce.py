@@ -47,8 +47,9 @@ def produce_html(job: EditionJob, fmt: OutputFormat) -> Produced:
 
 def produce_epub(job: EditionJob, fmt: OutputFormat) -> Produced:
     epub_dir = job.work / fmt.name
-    shutil.rmtree(epub_dir, ignore_errors=True)  # stale files would enter the EPUB
-    job.sphinx(fmt.builder, epub_dir)
+    if job.options.force:  # otherwise kept: only changed pages are written again, and a directory
+        shutil.rmtree(epub_dir, ignore_errors=True)  # that would pack stale files is emptied first
+    job.sphinx(fmt.builder, epub_dir)  # (scripts/sphinxext/navigation.py)
     dest = job.dist / job.project.dist_name(job.tag, fmt.suffix)
     with phases.timed(f"{fmt.name}: repack"):
         repack_epub(epub_dir / f"{edition_basename(job.tag)}.{fmt.suffix}", dest, job.epoch)

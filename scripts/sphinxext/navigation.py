@@ -15,13 +15,22 @@ the pages whose source file (the Markdown) is newer than the page. Two cases esc
   the summary this output directory was last written with (kept beside the doctrees, not in the
   published directory); when either differs, every page is written.
 
-Sphinx has no setting for either. Both only add pages to write: they never skip one Sphinx would
-write.
+A third keeps an output directory from collecting files a full build would not have: each
+directory's record also holds the documents, images and downloads it was written with and the
+configuration's hash; when, after the read, any of them differs, the directory is emptied and
+every page written again. (Sphinx leaves the page of a removed document in place, and the EPUB
+builder packs every file it finds in its directory.) The EPUB's directory is therefore kept
+between builds, and a changed translation writes its pages only.
+
+Sphinx has no setting for any of this. It only adds pages to write: it never skips one Sphinx
+would write.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
 import weakref
 from collections.abc import Iterable
 from pathlib import Path
@@ -63,10 +72,30 @@ def after_read(_app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
     return sorted(env.found_docs)
 
 
-def _written_with(builder: Builder) -> Path:
-    """Where the navigation summary of this builder's output directory is kept."""
+def _record_path(builder: Builder) -> Path:
+    """Where the record of this builder's output directory is kept (not in it: it is published)."""
     key = hashlib.sha256(str(Path(builder.outdir).resolve()).encode()).hexdigest()[:16]
-    return Path(builder.doctreedir) / f"navigation-{builder.name}-{key}.txt"
+    return Path(builder.doctreedir) / f"written-{builder.name}-{key}.json"
+
+
+def _contents(builder: StandaloneHTMLBuilder) -> dict[str, Any]:
+    """What decides which files the output directory holds, besides the pages' text."""
+    env = builder.env
+    return {
+        "documents": sorted(env.found_docs),
+        "images": sorted(unique for _docs, unique in env.images.values()),
+        "downloads": sorted(str(dest) for _docs, dest in env.dlfiles.values()),
+        "config": builder.build_info.config_hash,
+        "tags": builder.build_info.tags_hash,
+    }
+
+
+def _record(builder: Builder) -> dict[str, Any] | None:
+    try:
+        data = json.loads(_record_path(builder).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _mtime(path: Path) -> int | None:
@@ -79,11 +108,8 @@ def _mtime(path: Path) -> int | None:
 def pages_to_write(builder: StandaloneHTMLBuilder, outdated: Iterable[str]) -> list[str]:
     """Sphinx's outdated pages, and those whose doctree is newer or whose navigation changed."""
     env = builder.env
-    try:
-        written_with = _written_with(builder).read_text(encoding="utf-8").strip()
-    except OSError:
-        written_with = None
-    if written_with is not None and written_with != summary(env):
+    record = _record(builder)
+    if record is not None and record.get("navigation") != summary(env):
         return sorted(env.found_docs)
     pages = list(outdated)
     for doc in sorted(env.found_docs.intersection(env.all_docs).difference(pages)):
@@ -92,6 +118,27 @@ def pages_to_write(builder: StandaloneHTMLBuilder, outdated: Iterable[str]) -> l
         if doctree is not None and (page is None or doctree > page):
             pages.append(doc)
     return pages
+
+
+def _empty(directory: Path) -> None:
+    for child in directory.iterdir() if directory.is_dir() else []:
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def _same_contents_or_empty(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
+    """After the read: a directory written with other documents, images or configuration is
+    emptied, and every page written again."""
+    builder = app.builder
+    if not isinstance(builder, StandaloneHTMLBuilder):
+        return []
+    record = _record(builder)
+    if record is not None and {k: record.get(k) for k in _contents(builder)} == _contents(builder):
+        return []
+    _empty(Path(builder.outdir))
+    return sorted(env.found_docs)
 
 
 def _watch_doctrees(app: Sphinx) -> None:
@@ -108,12 +155,15 @@ def _watch_doctrees(app: Sphinx) -> None:
 
 
 def _remember(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and isinstance(app.builder, StandaloneHTMLBuilder) and app.statuscode == 0:
-        write_atomic(_written_with(app.builder), (summary(app.env) + "\n").encode())
+    builder = app.builder
+    if exception is None and isinstance(builder, StandaloneHTMLBuilder) and app.statuscode == 0:
+        record = {"navigation": summary(app.env), **_contents(builder)}
+        write_atomic(_record_path(builder), json.dumps(record, indent=1).encode())
 
 
 def setup(app: Sphinx) -> None:
     app.connect("env-get-outdated", before_read)
     app.connect("env-get-updated", after_read)
+    app.connect("env-updated", _same_contents_or_empty)
     app.connect("builder-inited", _watch_doctrees)
     app.connect("build-finished", _remember)
