@@ -4,10 +4,10 @@ full build shows.
 Sphinx writes again the documents its own run read, the ones whose toctree includes them, and
 the pages whose source file (the Markdown) is newer than the page. Two cases escape that:
 
-- **another builder read the change.** The worker runs several builders on one read (the PDF's
-  builder reads first); a translation changes the catalog, not the Markdown, so the HTML builder
-  that runs next, or a later `make html`, would keep the old page. A page is therefore also
-  written when the document's doctree (pickled by whichever builder read it) is newer than it;
+- **another builder read the change.** The builders of an edition share one read (one doctree
+  directory per language); a translation changes the catalog, not the Markdown, so after
+  `make pdf` had read it, `make html` would keep the old page. A page is therefore also written
+  when the document's doctree (pickled by whichever builder read it) is newer than it;
 - **the navigation changed.** Every page carries the whole navigation (furo's sidebar, the
   previous/next links): when a translator changes a chapter's title, the other chapters' pages
   would keep the old one. A summary of the navigation (each document's title and table of
