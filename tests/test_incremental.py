@@ -4,6 +4,7 @@ changed in one catalog reaches every page that names it, and a translation read 
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -108,3 +109,26 @@ def test_a_removed_document_leaves_neither_the_site_nor_the_epub(basic_project: 
     run_cli("build", "--lang", "en", "--formats", "html,epub", root=root, check=True)
     assert not (site / "anexo.html").exists()
     assert "anexo.xhtml" not in _epub_pages(next((root / "dist").glob("*-en.epub")))
+
+
+@pytest.mark.slow
+def test_the_catalog_gate_checks_again_only_the_catalogs_that_changed(basic_project: Project) -> None:
+    """A build checks each catalog of its edition (scripts/sphinxext/catalog_gate.py); a later
+    build reuses the result of every catalog whose bytes did not change."""
+    root = basic_project.root
+    run_cli("build", "--lang", "en", "--formats", "html", root=root, check=True)
+    cache = root / "build" / "state" / "catalog-gate-en.json"
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    chapter = next(path for path in data["catalogs"] if path.endswith("capitulo.po"))
+    assert data["catalogs"][chapter]["problems"] == []
+    # A result planted for the unchanged chapter catalog is believed, so it was not checked again...
+    data["catalogs"][chapter]["problems"] = [[3, "po-syntax", "planted by the test", "-"]]
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    _replace(root / "locale" / "en" / "LC_MESSAGES" / "index.po", 'msgstr "A small project for the tests"',
+             'msgstr "A small project for tests"')
+    done = run_cli("build", "--lang", "en", "--formats", "html", root=root)
+    assert done.returncode != 0 and "planted by the test" in done.stdout + done.stderr
+    # ...and once the chapter catalog changes, it is checked again.
+    _replace(root / "locale" / "en" / "LC_MESSAGES" / "capitulo.po", 'msgstr "Data chapter"', 'msgstr "Data"')
+    done = run_cli("build", "--lang", "en", "--formats", "html", root=root)
+    assert done.returncode == 0, done.stdout + done.stderr
