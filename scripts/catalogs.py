@@ -327,13 +327,14 @@ def merge_text(template: Path, template_header: Entry | None, po: Catalog | None
 def _keep_what_msgmerge_drops(po: Catalog | None, body: str, forms: int) -> str:
     """`body` with the plural translations msgmerge would drop put back.
 
-    msgmerge (like msgcat) keeps an old entry's translation only if its msgstr[0] is non-empty;
-    a plural entry translated in its other forms only would vanish. Such text comes back as an
-    obsolete entry, or (when its msgid is still used) as a fuzzy start for that entry; nothing a
-    translator wrote is lost. Rare: the body is re-read only when such an entry exists.
+    msgmerge (like msgcat) keeps an old entry's translation only if its msgstr[0] is non-empty:
+    a plural entry translated in its other forms only would vanish; and it keeps only msgstr[0]
+    when the msgid is now singular, and only as many forms as the language's Plural-Forms has.
+    Such text comes back as an obsolete entry, or (when its msgid is still used) as a fuzzy start
+    for that entry or a "before the update" comment on it; nothing a translator wrote is lost.
+    Rare: the body is re-read only when a translated plural entry exists.
     """
-    candidates = [e for e in (po.entries if po else [])
-                  if e.msgid_plural is not None and not e.msgstr_plural[0] and any(e.msgstr_plural)]
+    candidates = [e for e in (po.entries if po else []) if e.msgid_plural is not None and any(e.msgstr_plural)]
     if not candidates:
         return body
     merged = pofile.parse(body)

@@ -156,3 +156,14 @@ def test_update_never_loses_a_translation_plural_and_several_catalogs(
         again = catalogs.merge(_pot_of(messages), merged, language, f"c{index}")
         assert pofile.dumps(again) == pofile.dumps(merged)
     assert len(merged_all) == len(components)
+
+
+def test_a_plural_translation_survives_its_msgid_becoming_singular() -> None:
+    """msgmerge keeps only msgstr[0] when the msgid lost its plural (found by the property test
+    above): the other forms stay on the entry as "before the update" comments, and it is fuzzy."""
+    po = Catalog(header=None, entries=[Entry(msgid="datos", msgid_plural="datos (pl)", msgstr_plural=["uno", "dos"])])
+    po.header = catalogs.new_header(Catalog(header=POT_HEADER), YUA, "c")
+    merged = pofile.parse(pofile.dumps(catalogs.merge(_pot_of([("datos", None)]), po, YUA, "c")))
+    entry = next(e for e in merged.entries if e.msgid == "datos" and not e.obsolete)
+    assert entry.msgstr == "uno"
+    assert "before the update: dos" in entry.comments and entry.fuzzy
