@@ -132,3 +132,21 @@ def test_the_catalog_gate_checks_again_only_the_catalogs_that_changed(basic_proj
     _replace(root / "locale" / "en" / "LC_MESSAGES" / "capitulo.po", 'msgstr "Data chapter"', 'msgstr "Data"')
     done = run_cli("build", "--lang", "en", "--formats", "html", root=root)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_an_incremental_search_index_is_the_one_a_full_build_writes(basic_project: Project) -> None:
+    """Sphinx's update of searchindex.js lost the index entries (the glossary's terms) of every
+    page it did not write again, and kept words no page has any more."""
+    root = basic_project.root
+    site = _with_annex(root)
+    run_cli("build", "--lang", "en", "--formats", "html", root=root, check=True)
+    catalog = root / "locale" / "en" / "LC_MESSAGES" / "capitulo.po"
+    _replace(catalog, 'msgstr "Open data is published in open formats."', 'msgstr "Open data is published as zqxj."')
+    run_cli("build", "--lang", "en", "--formats", "html", root=root, check=True)
+    _replace(catalog, 'msgstr "Open data is published as zqxj."', 'msgstr "Open data is published as wvyk."')
+    run_cli("build", "--lang", "en", "--formats", "html", root=root, check=True)
+    incremental = (site / "searchindex.js").read_text(encoding="utf-8")
+    assert "zqxj" not in incremental and "wvyk" in incremental
+    run_cli("build", "--lang", "en", "--formats", "html", "--force", root=root, check=True)
+    assert (site / "searchindex.js").read_text(encoding="utf-8") == incremental

@@ -19,11 +19,11 @@ and compiled again (~35 times per edition, a quarter of the LaTeX write). The re
 made once per process for each set of arguments; Jinja's own cache then keeps the compiled
 template (and reloads it if the file changes).
 
-And one in Sphinx's table-of-contents collector: after every read, even one that read nothing,
-``TocTreeCollector.get_updated_docs`` numbers every section and figure again by unpickling every
-doctree (~0.2 s per builder). The worker runs four builders on one read; the three that read
-nothing keep the numbers the first one stored in the environment, so the renumbering is skipped
-when the read found no document added, changed or removed.
+And one in Sphinx's table-of-contents collector: after every read, ``assign_figure_numbers``
+numbers every figure again by unpickling every doctree (~0.2-0.4 s per builder), and the worker
+runs four builders on one read (each re-reads the index page, which Sphinx always reads again).
+The walk only reads the doctrees, so it now gets them from a per-process store keyed by the
+pickled bytes' digest: a doctree is unpickled again only when its pickle changed.
 
 All keep the outputs byte for byte (tests/test_release.py and the bench compare them). They
 are installed by the worker (scripts.matrix.worker.run_sphinx) before it runs Sphinx in its own
@@ -34,21 +34,28 @@ setting in MyST or Sphinx for either, hence this module.
 from __future__ import annotations
 
 import copy
-import weakref
+import hashlib
+import pickle
+from pathlib import Path
 from typing import Any
 
 _INSTALLED = False
+_LATEX_INSTALLED = False
 _POOL_SIZE = 4
 
 
-def install() -> None:
-    """Patch MyST in this process (idempotent); does nothing if MyST's layout is not the expected one."""
-    global _INSTALLED  # noqa: PLW0603 - one installation per process
+def install(builder: str = "") -> None:
+    """Patch MyST and Sphinx in this process (idempotent); a part whose module's layout is not
+    the expected one is left alone. The LaTeX writer's part only for the LaTeX builder (its
+    module takes 0.15 s to import, which an HTML-only build does not need)."""
+    global _INSTALLED, _LATEX_INSTALLED  # noqa: PLW0603 - one installation per process
+    if builder == "latex" and not _LATEX_INSTALLED:
+        _LATEX_INSTALLED = True
+        _reuse_latex_renderer()
     if _INSTALLED:
         return
     _INSTALLED = True
-    _reuse_latex_renderer()
-    _number_only_after_a_read()
+    _share_doctrees_for_figure_numbers()
     try:
         from docutils.frontend import get_default_settings  # noqa: PLC0415
         from docutils.utils import new_document  # noqa: PLC0415
@@ -113,30 +120,36 @@ def _reuse_latex_renderer() -> None:
     latex_writer.LaTeXRenderer = renderer  # type: ignore[misc,assignment]
 
 
-def _number_only_after_a_read() -> None:
+def _share_doctrees_for_figure_numbers() -> None:
     try:
-        from sphinx.builders import Builder  # noqa: PLC0415
         from sphinx.environment.collectors.toctree import TocTreeCollector  # noqa: PLC0415
     except ImportError:
         return
-    original_read, original_updated = getattr(Builder, "read", None), getattr(TocTreeCollector, "get_updated_docs", None)
-    if not callable(original_read) or not callable(original_updated):
+    original = getattr(TocTreeCollector, "assign_figure_numbers", None)
+    if not callable(original):
         return
-    unchanged: weakref.WeakSet[Any] = weakref.WeakSet()  # environments whose last read changed nothing
+    unpickled: dict[tuple[str, str], tuple[bytes, Any]] = {}  # (doctree dir, docname) -> (digest, doctree)
 
-    def read(self: Any) -> Any:
-        before = set(self.env.all_docs)
-        docnames = original_read(self)
-        if not docnames and set(self.env.all_docs) == before:
-            unchanged.add(self.env)
-        else:
-            unchanged.discard(self.env)
-        return docnames
+    def assign_figure_numbers(self: Any, env: Any) -> Any:
+        pickled = getattr(env, "_pickled_doctree_cache", None)
+        if not isinstance(pickled, dict):
+            return original(self, env)
 
-    def get_updated_docs(self: Any, app: Any, env: Any) -> Any:
-        if env in unchanged:
-            return []
-        return original_updated(self, app, env)
+        def get_doctree(docname: str) -> Any:
+            serialised = pickled.get(docname)
+            if serialised is None:
+                serialised = pickled[docname] = (Path(env.doctreedir) / f"{docname}.doctree").read_bytes()
+            digest = hashlib.blake2b(serialised, digest_size=16).digest()
+            key = (str(env.doctreedir), docname)
+            known = unpickled.get(key)
+            if known is None or known[0] != digest:
+                known = unpickled[key] = (digest, pickle.loads(serialised))  # noqa: S301 - Sphinx's own pickle
+            return known[1]
 
-    Builder.read = read  # type: ignore[misc,method-assign]
-    TocTreeCollector.get_updated_docs = get_updated_docs  # type: ignore[method-assign]
+        env.get_doctree = get_doctree  # read-only walk: the shared doctree is never changed
+        try:
+            return original(self, env)
+        finally:
+            del env.get_doctree  # before the environment is pickled
+
+    TocTreeCollector.assign_figure_numbers = assign_figure_numbers  # type: ignore[method-assign]

@@ -32,6 +32,7 @@ from scripts.sphinxext import (
     progress_chart,
     sanitize,
     search,
+    search_index,
     site_context,
     translations_js,
 )
@@ -39,7 +40,7 @@ from scripts.sphinxext import (
 HERE = Path(__file__).resolve().parent
 SUBMODULES = (editions, interface, images, progress, search, site_context, problems, sanitize, interface_safety,
               translations_js, csp, audit, catalog_gate, longlines, metadata, draft, progress_chart,
-              parameters, adopted, honesty, bilingual, navigation)
+              parameters, adopted, honesty, bilingual, navigation, search_index)
 
 
 def add_theme_files(app: Sphinx, config: Config) -> None:
