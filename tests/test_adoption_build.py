@@ -275,14 +275,14 @@ def test_hostile_value_is_text_in_pdf_epub_and_docx(hostile: Project, tmp_path: 
 
 def test_hostile_value_is_text_on_the_pdf_cover_and_in_its_metadata(hostile: Project) -> None:
     """The title page and the document information: LaTeX escaped, so TeX typesets the value and
-    runs none of it (before, \\title{} got the raw value and \\input read the build machine's file)."""
+    runs none of it (before, \\title{} got the raw value and the cover printed /etc/passwd)."""
     pdf = dist_file(hostile, "hostil", "es", "pdf")
     cover = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "$\\input{/etc/passwd}$" in " ".join(cover.split())
     title = next(line for line in info.splitlines() if line.startswith("Title:"))
     assert "$\\input{/etc/passwd}$" in title
-    assert "root:" not in cover + info
+    assert not re.search(r"root\s*:\s*x\s*:", cover + info)  # pdftotext spaces out the colons
 
 
 # ---------------------------------------------------------------- release fan-out
