@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from scripts.project import Project
+from scripts.sphinxext import catalog_gate
 from tests.conftest import run_cli
 
 
@@ -114,15 +115,16 @@ def test_a_removed_document_leaves_neither_the_site_nor_the_epub(basic_project: 
 @pytest.mark.slow
 def test_the_catalog_gate_checks_again_only_the_catalogs_that_changed(basic_project: Project) -> None:
     """A build checks each catalog of its edition (scripts/sphinxext/catalog_gate.py); a later
-    build reuses the result of every catalog whose bytes did not change."""
+    build reuses the result of every catalog that did not change."""
     root = basic_project.root
     run_cli("build", "--lang", "en", "--formats", "html", root=root, check=True)
-    cache = root / "build" / "state" / "catalog-gate-en.json"
+    cache = catalog_gate.cache_path(basic_project, "en")
     data = json.loads(cache.read_text(encoding="utf-8"))
-    chapter = next(path for path in data["catalogs"] if path.endswith("capitulo.po"))
-    assert data["catalogs"][chapter]["problems"] == []
+    entry = next(entry for path, entry in data.items() if path.endswith("capitulo.po"))
+    (name,) = [name for name in entry if name.startswith("gated-")]
+    assert entry[name] == []
     # A result planted for the unchanged chapter catalog is believed, so it was not checked again...
-    data["catalogs"][chapter]["problems"] = [[3, "po-syntax", "planted by the test", "-"]]
+    entry[name] = [[3, "po-syntax", "planted by the test", "-"]]
     cache.write_text(json.dumps(data), encoding="utf-8")
     _replace(root / "locale" / "en" / "LC_MESSAGES" / "index.po", 'msgstr "A small project for the tests"',
              'msgstr "A small project for tests"')

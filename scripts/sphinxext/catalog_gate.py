@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.nodes import extract_messages
 
 from scripts import pofile
-from scripts.atomic import write_atomic
+from scripts.matrix.statcache import StatCache
 from scripts.sphinxext.editions import edition_of
 from scripts.sphinxext.problems import record_problem, warn
 
@@ -40,8 +39,9 @@ PACKAGE = Path(__file__).resolve().parent.parent  # scripts/
 
 # The build matrix runs every builder of one language in one process: the catalogs are checked
 # once, for the first builder, not once per format (the identity of each file is the key). Across
-# builds, each catalog's result is kept in build/state/ with the digest of the catalog and of
-# everything the checks read: the registry, the terminology tables, the checks' own code and
+# builds, each catalog's result is remembered by the catalog's metadata (scripts/matrix/statcache,
+# one file per language in build/state/), under a name that carries the digest of everything the
+# checks read besides the catalog: the registry, the terminology tables, the checks' own code and
 # msgfmt. A translator who saves one catalog has that one checked again, not all.
 _CHECKED: dict[tuple[Any, ...], list[tuple[Path, int, str, str, str]]] = {}
 CHECK_CODE = ("checks.py", "checks_markup.py", "checks_gettext.py", "terminology.py", "pofile.py", "po_formats.py",
@@ -53,33 +53,19 @@ def _identity(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
     return tuple((str(p), (st := p.stat()).st_size, st.st_mtime_ns) for p in paths if p.is_file())
 
 
-def _digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
-def _checks_identity(project: Any) -> dict[str, str]:
-    """What every catalog's result depends on besides the catalog itself."""
+def _checks_digest(project: Any, cache: StatCache) -> str:
+    """The digest of what every catalog's result depends on besides the catalog itself."""
     msgfmt = shutil.which("msgfmt")
     tables = sorted(project.localedir.glob("*/terminologia.csv"))
-    paths = [project.registry_path, *tables, *(PACKAGE / name for name in CHECK_CODE), *([Path(msgfmt)] if msgfmt else [])]
-    return {str(path): _digest(path) for path in paths}
+    digest = hashlib.sha256()
+    for path in [project.registry_path, *tables, *(PACKAGE / name for name in CHECK_CODE),
+                 *([Path(msgfmt)] if msgfmt else [])]:
+        digest.update(str(path).encode() + b"\0" + cache.digest(path))
+    return digest.hexdigest()[:16]
 
 
-def _cache_path(project: Any, tag: str) -> Path:
+def cache_path(project: Any, tag: str) -> Path:
     return project.builddir / "state" / f"catalog-gate-{tag}.json"
-
-
-def _load_cache(path: Path, depends: dict[str, str]) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("depends") != depends or not isinstance(data.get("catalogs"), dict):
-        return {}
-    return data["catalogs"]
 
 
 def gate_problems(app: Sphinx, config: Config) -> list[Problem]:
@@ -93,24 +79,18 @@ def gate_problems(app: Sphinx, config: Config) -> list[Problem]:
     key = (str(project.root), tag, _identity([*paths, project.registry_path]))
     if key in _CHECKED:
         return _CHECKED[key]
-    depends = _checks_identity(project)
-    cache_path = _cache_path(project, tag)
-    known = _load_cache(cache_path, depends)
-    catalogs: dict[str, Any] = {}
+
+    def gated(path: Path) -> list[list[Any]]:
+        return [[d.line, d.code, d.message, d.hint] for d in check_file(path, registry, project.root, wrapping=False)
+                if d.is_error and d.code.startswith(GATED_PREFIXES)]
+
+    cache = StatCache(cache_path(project, tag))
+    name = f"gated-{_checks_digest(project, cache)}"
     found: list[Problem] = []
     for path in paths:
-        digest = _digest(path)
-        entry = known.get(str(path))
-        if entry is None or entry.get("digest") != digest:
-            problems = [[d.line, d.code, d.message, d.hint]
-                        for d in check_file(path, registry, project.root, wrapping=False)
-                        if d.is_error and d.code.startswith(GATED_PREFIXES)]
-            entry = {"digest": digest, "problems": problems}
-        catalogs[str(path)] = entry
-        found += [(path, line, code, message, hint) for line, code, message, hint in entry["problems"]]
-    if catalogs != known:
-        with contextlib.suppress(OSError):  # a read-only build/: the next build checks again
-            write_atomic(cache_path, json.dumps({"depends": depends, "catalogs": catalogs}, indent=1).encode())
+        found += [(path, line, code, message, hint) for line, code, message, hint in cache.derived(path, name, gated)]
+    with contextlib.suppress(OSError):  # a read-only build/: the next build checks again
+        cache.save()
     _CHECKED[key] = found
     return found
 
