@@ -46,6 +46,7 @@ from benchmarks.workspace import (
     first_translated_language,
     forget_results,
     local_environment,
+    site_text,
     snapshot,
 )
 from scripts import formats as format_table
@@ -121,7 +122,7 @@ def _untypeset(outdir: Path) -> list[Path]:
 def baseline(root: Path, tags: list[str], formats: tuple[str, ...], logs: Path, timeout: float) -> Run:
     """What a Sphinx user would write: each language in turn, one `sphinx-build -M` per format."""
     env = environment(root)
-    runs: list[Run] = []
+    runs: list[tuple[str, Run]] = []
     started, cpu = time.perf_counter(), measure.children_cpu()
     registry = Project(root).registry()
     for tag in tags:
@@ -141,15 +142,14 @@ def baseline(root: Path, tags: list[str], formats: tuple[str, ...], logs: Path, 
                                       cwd=tex.parent, env=env, log=log.with_suffix(".latexmk.log"), timeout=timeout)
                 one.wall, one.cpu = one.wall + typeset.wall, one.cpu + typeset.cpu
                 one.returncode = one.returncode or typeset.returncode
-            runs.append(one)
+            runs.append((tag, one))
     targets = "{" + ",".join(format_table.get(fmt).make_target for fmt in formats) + "}"
     total = Run(command=["sphinx-build", "-M", targets, "source", "baseline/<tag>", "-c", ".",
                          "-D", "language=<tag>"],
-                returncode=max((r.returncode for r in runs), default=0), wall=time.perf_counter() - started,
-                cpu=measure.children_cpu() - cpu, peak_tree_rss=max((r.peak_tree_rss for r in runs), default=0),
+                returncode=max((r.returncode for _, r in runs), default=0), wall=time.perf_counter() - started,
+                cpu=measure.children_cpu() - cpu, peak_tree_rss=max((r.peak_tree_rss for _, r in runs), default=0),
                 log=str(logs))
-    total.extra["steps"] = [{"tag": tag, **r.as_dict()} for tag, r in zip(
-        [t for t in tags for f in formats if format_table.get(f).applies_to(registry.get(t))], runs, strict=True)]
+    total.extra["steps"] = [{"tag": tag, **r.as_dict()} for tag, r in runs]
     return total
 
 
@@ -228,7 +228,7 @@ def matrix(snap: Path, work: Path, tags: list[str], options: Options, results: R
 
     # One msgstr changed in one language, as a translator would.
     tag = first_translated_language(root, tags)
-    site_before = edition_texts(root, tag).get("html", "")
+    site_before = site_text(root, tag)
     changed = change_one_msgstr(root, tag, CHANGE_MARK, shown=lambda words: words in site_before)
     say(f"one msgstr changed ({tag}: {changed['catalog']}:{changed['line']}), build again ...")
     incremental = pipeline(root, tags, formats, logs, "pipeline-one-msgstr", options.jobs, options.timeout)

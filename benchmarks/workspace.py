@@ -194,13 +194,18 @@ def first_translated_language(root: Path, tags: list[str]) -> str:
     raise RuntimeError("no language has a translated paragraph")
 
 
+def site_text(root: Path, tag: str) -> str:
+    """The pages of `tag`'s edition on the site, as written."""
+    return "\n".join(page.read_text(encoding="utf-8", errors="replace")
+                     for page in sorted((root / "build" / "site" / tag).glob("*.html")))
+
+
 def edition_texts(root: Path, tag: str) -> dict[str, str]:
     """The text readers get in each format of `tag`'s edition: its site pages, its EPUB's pages,
     and its PDF's text (by pdftotext, when installed), to see whether a change reached them."""
     import zipfile  # noqa: PLC0415
 
-    texts = {"html": "\n".join(page.read_text(encoding="utf-8", errors="replace")
-                               for page in sorted((root / "build" / "site" / tag).glob("*.html")))}
+    texts = {"html": site_text(root, tag)}
     for epub in sorted((root / "dist").glob(f"*-{tag}.epub")):
         with zipfile.ZipFile(epub) as archive:
             texts["epub"] = "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist()

@@ -134,8 +134,8 @@ def _same_contents_or_empty(app: Sphinx, env: BuildEnvironment) -> Iterable[str]
     builder = app.builder
     if not isinstance(builder, StandaloneHTMLBuilder):
         return []
-    record = _record(builder)
-    if record is not None and {k: record.get(k) for k in _contents(builder)} == _contents(builder):
+    record, contents = _record(builder), _contents(builder)
+    if record is not None and {k: record.get(k) for k in contents} == contents:
         return []
     _empty(Path(builder.outdir))
     return sorted(env.found_docs)
