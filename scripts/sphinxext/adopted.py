@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.statemachine import StringList
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.directives.other import TocTree
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError
-from sphinx.util.nodes import make_refnode
+from sphinx.util.nodes import explicit_title_re, make_refnode
 from sphinx.util.texescape import escape
 
 from scripts import adoption as adoption_mod
@@ -89,12 +91,42 @@ def apply_adopted_title(app: Sphinx, config: Config) -> None:
                               for doc, target, _title, *rest in config.latex_documents]
 
 
+def left_out(config: Config) -> str:
+    """The document this edition leaves out: the front matter (model) or the guide (adoption)."""
+    return GUIDE_DOC if is_adoption(config) else FRONT_DOC
+
+
+class EditionTocTree(TocTree):
+    """Sphinx's toctree, without the entry of the document the edition leaves out.
+
+    The root document lists both the adopters' guide and an adoption's front matter. For an
+    entry naming an excluded document Sphinx warns (toc.excluded) and marks the page to be read
+    again in every later run (``env.note_reread``), so each builder of an edition (HTML, LaTeX,
+    EPUB, one after another on the same doctrees) read index.md again, numbered every figure of
+    the edition again and pickled the environment again. Leaving that one entry out before
+    Sphinx parses it gives the same toctree, with nothing to re-read. The gettext builder,
+    which keeps both documents, sees every entry.
+    """
+
+    def run(self) -> list[nodes.Node]:
+        omitted = left_out(self.config)
+        if omitted not in self.env.found_docs:
+            kept = [(line, item) for line, item in zip(self.content, self.content.items, strict=True)
+                    if _entry_docname(line) != omitted]
+            self.content = StringList([line for line, _ in kept], items=[item for _, item in kept])
+        return super().run()
+
+
+def _entry_docname(entry: str) -> str:
+    explicit = explicit_title_re.match(entry.strip())
+    return (explicit.group(2) if explicit else entry).strip()
+
+
 def apply_adoption_config(app: Sphinx, config: Config) -> None:
     """Which of the guide and the front matter the edition has; an adoption's logo on the cover."""
     # The model leaves out the adopted front matter; an adoption, the adopters' guide (set here,
     # not per builder, so that the builders sharing one doctree agree on the configuration).
-    config.exclude_patterns = [*config.exclude_patterns, f"{GUIDE_DOC if is_adoption(config) else FRONT_DOC}.*"]
-    config.suppress_warnings = [*config.suppress_warnings, "toc.excluded"]
+    config.exclude_patterns = [*config.exclude_patterns, f"{left_out(config)}.*"]
     if not is_adoption(config):
         return
     path = _adoption_path(app, config)
@@ -161,6 +193,7 @@ def drop_model_only_sections(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_directive("toctree", EditionTocTree, override=True)
     app.connect("builder-inited", extract_both_front_matters)
     app.connect("doctree-read", adopted_root_title, priority=400)  # before the TitleCollector (500)
     app.connect("doctree-read", drop_model_only_sections, priority=400)  # before the TocTreeCollector
