@@ -4,11 +4,21 @@ URLs, elements that load from another origin, frames, <base>, refresh) fails the
 
 The pages are read with the standard library's html.parser: nothing is rewritten here, only
 found, so an HTML sanitiser library (which rewrites) would not do this job.
+
+An incremental build writes a few pages; the others are the files an earlier run audited. Each
+page's findings are remembered by its size and modification time (scripts/matrix/statcache, one
+file per builder beside the doctrees), under a name carrying the digest of this module and of the
+inline scripts allowed, so a page is read again whenever it or the audit changes. A page written
+less than two seconds before the audit is always read (a file rewritten within the clock's
+resolution could keep its size and time: git's "racily clean" entries).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -16,6 +26,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from scripts.csp import script_hash
+from scripts.matrix.statcache import StatCache
 from scripts.sphinxext.problems import snippet, warn
 from scripts.sphinxext.sanitize import url_scheme
 
@@ -23,6 +34,7 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href"
                              "background", "cite", "ping"})
 _FETCHING = frozenset({"src", "poster", "data", "srcset", "background"})
 _FORBIDDEN_ELEMENTS = frozenset({"iframe", "frame", "object", "embed", "base", "applet"})
+_RACY_NS = 2_000_000_000
 
 
 class _PageAudit(HTMLParser):
@@ -106,15 +118,25 @@ def audit_output(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":  # the site and the EPUB
         return
     allowed = set(re.findall(r"'sha256-[A-Za-z0-9+/=]+'", getattr(app, "policy_csp", "")))
-    outdir = Path(app.outdir)
-    for page in sorted(outdir.rglob("*")):
+    audit_digest = hashlib.sha256(Path(__file__).read_bytes())
+    audit_digest.update("\0".join(sorted(allowed)).encode())
+    name = f"audit-{audit_digest.hexdigest()[:16]}"
+    cache = StatCache(Path(app.doctreedir) / f"audit-{app.builder.name}.json")
+
+    def findings(page: Path) -> list[list[Any]]:
+        return [list(found) for found in audit_page(page.read_text(encoding="utf-8", errors="replace"), allowed)]
+
+    now = time.time_ns()
+    for page in sorted(Path(app.outdir).rglob("*")):
         if page.suffix not in {".html", ".xhtml"} or not page.is_file():
             continue
-        text = page.read_text(encoding="utf-8", errors="replace")
-        for line, code, what in audit_page(text, allowed):
+        recent = now - page.stat().st_mtime_ns < _RACY_NS
+        for line, code, what in findings(page) if recent else cache.derived(page, name, findings):
             warn(f"{what} in the written page",
                  "a translation or a template let markup through; find its source with `check`", code,
                  f"{page}:{line}")
+    with contextlib.suppress(OSError):  # a read-only doctree directory: the next build reads every page
+        cache.save()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -5,12 +5,16 @@ the pipeline's diagnostic shape."""
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from scripts.csp import content_security_policy, theme_script_hashes
 from scripts.sphinx_warnings import sphinx_diagnostics
+from scripts.sphinxext import audit
 from scripts.sphinxext.audit import audit_page
 from scripts.sphinxext.interface_safety import markup_of
 from scripts.sphinxext.sanitize import url_scheme
@@ -129,3 +133,40 @@ def test_docutils_refusals_are_unsafe_directives(tmp_path: Path, message: str) -
     MyST then refuse the directive with their own words, reported with the pipeline's code."""
     found = sphinx_diagnostics(f"{tmp_path}/source/capitulo.md:27: WARNING: {message}", tmp_path)
     assert [(d.path, d.line, d.code) for d in found] == [("source/capitulo.md", 27, "unsafe-directive")]
+
+
+def _audit_run(app: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    monkeypatch.setattr(audit, "warn", lambda _message, _hint, code, location: found.append((code, location)))
+    audit.audit_output(app, None)  # type: ignore[arg-type]
+    return found
+
+
+def test_page_audit_reads_again_every_page_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings are remembered by a page's size and time: a page changed since (even one written
+    outside Sphinx) is read again, a page written within the clock's resolution is never taken
+    from the record, and a page with a finding is reported at every build, not once."""
+    outdir, doctrees = tmp_path / "html", tmp_path / "doctrees"
+    outdir.mkdir()
+    doctrees.mkdir()
+    app = SimpleNamespace(builder=SimpleNamespace(format="html", name="html"), outdir=str(outdir),
+                          doctreedir=str(doctrees), policy_csp="")
+    clean, bad = outdir / "clean.html", outdir / "bad.html"
+    clean.write_text("<p>Hola</p>", encoding="utf-8")
+    bad.write_text("<p>x</p><iframe src='a.html'></iframe>", encoding="utf-8")
+    past = time.time() - 60
+    for page in (clean, bad):
+        os.utime(page, (past, past))
+    assert [code for code, _ in _audit_run(app, monkeypatch)] == ["unsafe-script"]
+    assert [code for code, _ in _audit_run(app, monkeypatch)] == ["unsafe-script"]  # remembered, still reported
+    record = json.loads((doctrees / "audit-html.json").read_text(encoding="utf-8"))
+    assert str(clean) in record
+
+    clean.write_text("<p>Hola</p><script>alert(1)</script>", encoding="utf-8")
+    os.utime(clean, (past + 1, past + 1))
+    assert sorted(loc.split(":")[0] for _, loc in _audit_run(app, monkeypatch)) == sorted([str(bad), str(clean)])
+
+    fresh = outdir / "fresh.html"
+    fresh.write_text("<p>nuevo</p>", encoding="utf-8")
+    assert len(_audit_run(app, monkeypatch)) == 2
+    assert str(fresh) not in json.loads((doctrees / "audit-html.json").read_text(encoding="utf-8"))
