@@ -27,8 +27,9 @@ SITE_ADOPTIONS_DIR = "adopciones"  # build/site/adopciones/SLUG/: an adoption's 
 
 
 def adoption_file(path: Path, root: Path) -> Path:
-    """adopciones/SLUG, adopciones/SLUG/adopcion.toml, relative to the cwd or to the project."""
-    candidates = [path, root / path] if not path.is_absolute() else [path]
+    """adopciones/SLUG, adopciones/SLUG/adopcion.toml, relative to the project (the one `--root`
+    names) or else to the current directory."""
+    candidates = [root / path, path] if not path.is_absolute() else [path]
     for candidate in candidates:
         target = candidate / adoption_mod.ADOPTION_FILE if candidate.is_dir() else candidate
         if target.is_file():

@@ -244,6 +244,33 @@ def test_second_build_skips_every_edition(example: Project) -> None:
     assert "skipped" in done.stdout
 
 
+@pytest.mark.slow
+def test_a_corrected_value_reaches_every_page_of_the_next_build(tmp_path: Path) -> None:
+    """An official corrects the gazette's name and builds again: Sphinx tracks the sources and the
+    catalogs, not the parameter file, and used to rewrite no page (the old name stayed in the site
+    and the EPUB). scripts/matrix/fingerprint.pipeline_digest makes the change one Sphinx sees."""
+    project = _copy_repository(tmp_path / "repo")
+    adoption = f"adopciones/{SLUG}"
+    old, new = "la Gaceta Municipal de San Ejemplo de las Flores", "el Boletín Oficial Corregido"
+    assert _build(project, adoption, "--lang", "es", "--formats", "html,epub").returncode == 0
+    pages = sorted(site_dir(project, SLUG).joinpath("es").glob("*.html"))
+    assert [p.name for p in pages if old in p.read_text(encoding="utf-8")]
+
+    toml = project.root / adoption / adoption_mod.ADOPTION_FILE
+    text = toml.read_text(encoding="utf-8")
+    assert f'publicacion-oficial.es = "{old}"' in text
+    toml.write_text(text.replace(f'publicacion-oficial.es = "{old}"', f'publicacion-oficial.es = "{new}"'),
+                    encoding="utf-8")
+    done = _build(project, adoption, "--lang", "es", "--formats", "html,epub")
+    assert done.returncode == 0, done.stdout + done.stderr
+    stale = [p.name for p in pages if old in p.read_text(encoding="utf-8")]
+    assert not stale, f"the old value is still in {stale}"
+    assert any(new in p.read_text(encoding="utf-8") for p in pages)
+    epub = epub_text(dist_file(project, SLUG, "es", "epub"))
+    assert new in epub
+    assert old not in epub
+
+
 def test_the_model_site_links_the_example(example: Project) -> None:
     from scripts.site import assemble_site
 

@@ -127,6 +127,31 @@ def inputs_digest(project: Project, tag: str) -> bytes:
     return digest.digest()
 
 
+def pipeline_digest(project: Project, tag: str) -> str:
+    """The digest of the inputs of `tag`'s editions that Sphinx does not track itself.
+
+    Sphinx reads a document again when its source, its translation catalog or an image it shows
+    changed, or when a configuration value changed; it never sees the pipeline's own code, the
+    interface catalogs, the registry, an adoption's parameter file, or docutils' and MyST's
+    versions. The worker gives this digest to Sphinx as the `policy_pipeline` configuration value
+    (rebuild "env"), so that a change to any of them reads and writes the edition again (an
+    adoption's corrected government name was left in the pages written before).
+    """
+    cache = cache_for(project.builddir)
+    catalogs = project.catalogdir(tag)
+    digest = hashlib.sha256()
+    for path in edition_inputs(project, tag):
+        if (path.suffix == ".md" and path.is_relative_to(project.srcdir)) \
+                or (path.suffix == ".po" and path.is_relative_to(catalogs) and path != catalogs / "sphinx.po"):
+            continue  # documents and their catalogs: Sphinx tracks them per document
+        digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path).encode())
+        digest.update(b"\0" + cache.digest(path))
+    cache.save()
+    digest.update(json.dumps([_tool_versions(), os.environ.get("SPHINXOPTS", ""),
+                              os.environ.get("SPHINXBUILD", "")]).encode())
+    return digest.hexdigest()[:32]
+
+
 def fingerprint(project: Project, tag: str, fmt: str, inputs: bytes | None = None) -> str:
     """What one edition depends on; `inputs` (from inputs_digest) saves hashing the files per format."""
     digest = hashlib.sha256(inputs if inputs is not None else inputs_digest(project, tag))

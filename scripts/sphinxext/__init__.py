@@ -92,6 +92,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     texescape.init()
     for module in SUBMODULES:
         module.setup(app)
+    # The digest of the inputs Sphinx does not track (the pipeline's code, an adoption's file...),
+    # set by the build's worker (scripts/matrix/fingerprint.pipeline_digest): when it changes,
+    # Sphinx reads and writes every document again, as for any changed "env" value.
+    app.add_config_value("policy_pipeline", "", "env", types=[str])
     app.connect("config-inited", _configure_before_sphinx, priority=100)
     app.connect("config-inited", _configure_after_sphinx, priority=900)
     # env_version: the doctrees keep each message's source text (bilingual.RememberSource).
