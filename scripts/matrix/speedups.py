@@ -21,9 +21,13 @@ template (and reloads it if the file changes).
 
 And one in Sphinx's table-of-contents collector: after every read, ``assign_figure_numbers``
 numbers every figure again by unpickling every doctree (~0.2-0.4 s per builder), and the worker
-runs four builders on one read (each re-reads the index page, which Sphinx always reads again).
+runs four builders on one read.
 The walk only reads the doctrees, so it now gets them from a per-process store keyed by the
-pickled bytes' digest: a doctree is unpickled again only when its pickle changed.
+pickled bytes' digest: a doctree is unpickled again only when its pickle changed. And Sphinx runs
+it in every build, also when the builder read nothing (the worker's second and later builders):
+the numbers it assigns depend only on the documents read, so when the environment's record of
+documents and their read times (``env.all_docs``) and its figure numbers are those of the last
+numbering in this process, the walk is skipped (~0.15 s per builder).
 
 All keep the outputs byte for byte (tests/test_release.py and the bench compare them). They
 are installed by the worker (scripts.matrix.worker.run_sphinx) before it runs Sphinx in its own
@@ -129,11 +133,15 @@ def _share_doctrees_for_figure_numbers() -> None:
     if not callable(original):
         return
     unpickled: dict[tuple[str, str], tuple[bytes, Any]] = {}  # (doctree dir, docname) -> (digest, doctree)
+    numbered: dict[str, tuple[dict[str, Any], Any]] = {}  # doctree dir -> (all_docs, toc_fignumbers) numbered
 
     def assign_figure_numbers(self: Any, env: Any) -> Any:
         pickled = getattr(env, "_pickled_doctree_cache", None)
         if not isinstance(pickled, dict):
             return original(self, env)
+        last = numbered.get(str(env.doctreedir))
+        if last is not None and last[0] == env.all_docs and last[1] == env.toc_fignumbers:
+            return []  # nothing read since this process numbered these documents: the same numbers
 
         def get_doctree(docname: str) -> Any:
             serialised = pickled.get(docname)
@@ -148,8 +156,10 @@ def _share_doctrees_for_figure_numbers() -> None:
 
         env.get_doctree = get_doctree  # read-only walk: the shared doctree is never changed
         try:
-            return original(self, env)
+            changed = original(self, env)
         finally:
             del env.get_doctree  # before the environment is pickled
+        numbered[str(env.doctreedir)] = (dict(env.all_docs), copy.deepcopy(env.toc_fignumbers))
+        return changed
 
     TocTreeCollector.assign_figure_numbers = assign_figure_numbers  # type: ignore[method-assign]
