@@ -108,6 +108,8 @@ class EditionTocTree(TocTree):
     which keeps both documents, sees every entry.
     """
 
+    content: StringList
+
     def run(self) -> list[nodes.Node]:
         omitted = left_out(self.config)
         if omitted not in self.env.found_docs:
