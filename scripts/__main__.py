@@ -45,11 +45,15 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # Every command reads many small objects (catalog entries; doctrees in a build's worker, which
-    # turns the collector off: scripts/matrix/worker.py) and then ends. The cyclic collector's
-    # automatic runs rescan the growing heap; made rare here, as mypy does for the same reason
-    # (`status` of the benchmark's 500 catalogs: 0.79-0.99 s with Python's thresholds, 0.74 s).
-    gc.set_threshold(200_000, 30, 30)
+    # Every command makes millions of small objects and then ends: catalog entries; in a build's
+    # worker, Sphinx's environment and every doctree (docutils nodes point to their parents:
+    # cycles). With Python's thresholds (700, 10, 10) the cyclic collector rescans that growing
+    # heap again and again: about half of the Python CPU of one language's build (English edition,
+    # forced: Sphinx phases 9.5-10.7 s of CPU with them, 5.0-6.6 s with these, 4.2-6.4 s with no
+    # collector at all, which peaked at 368 MB per worker instead of 249 MB and took the whole
+    # matrix past 1 GiB). Rare collections, as mypy sets for the same reason; `status` of the
+    # benchmark's 500 catalogs: 0.79-0.99 s before, 0.74 s.
+    gc.set_threshold(100_000, 50, 100)
     args = make_parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)

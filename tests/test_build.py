@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from scripts.project import Project
-from tests.conftest import run_cli
+from tests.conftest import copy_root, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -245,3 +245,46 @@ def test_sphinxopts_and_sphinxbuild_as_in_sphinx_makefile(basic_project: Project
     assert argv[:2] == ["-b", "html"] and "language=en" in argv and "-W" in argv
     assert argv[argv.index("-t") + 1] == "sondeo"
     assert (basic_project.sitedir / "en" / "capitulo.html").is_file()
+
+
+def _edition_files(project: Project, tag: str) -> dict[str, bytes]:
+    """Every file a reader gets of one edition: its site pages and assets, its downloads."""
+    site = project.sitedir / tag
+    files = {f"site/{p.relative_to(site)}": p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    files.update({f"dist/{p.name}": p.read_bytes() for p in sorted(project.distdir.glob(f"*-{tag}.*"))})
+    return files
+
+
+@pytest.mark.slow
+def test_the_workers_shortcuts_write_what_plain_sphinx_writes(tmp_path: Path) -> None:
+    """The worker runs Sphinx in its own process with shortcuts of its own (the cyclic collector
+    off, figure numbering skipped when nothing was read, doctrees shared between builders, one
+    LaTeX table renderer: scripts/matrix/worker.py and speedups.py); SPHINXBUILD runs plain
+    sphinx-build instead. A full build, then one after a changed translation, make the same files
+    both ways."""
+    wrapper = tmp_path / "sphinx-build"
+    wrapper.write_text(f'#!/bin/sh\nexec {sys.executable} -m sphinx "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    ways = {"worker": {}, "plain": {"SPHINXBUILD": str(wrapper)}}
+    projects = {way: copy_root("basic", tmp_path / way) for way in ways}
+    for project in projects.values():  # a numbered figure that another page refers to
+        index = project.srcdir / "index.md"
+        index.write_text(index.read_text(encoding="utf-8") + "\nVéase la {numref}`cap-figura`.\n", encoding="utf-8")
+
+    def build_both() -> dict[str, dict[str, bytes]]:
+        for way, env in ways.items():
+            run_cli("build", "--lang", "en", "--formats", "html,epub,pdf", root=projects[way].root, env=env,
+                    check=True)
+        return {way: _edition_files(project, "en") for way, project in projects.items()}
+
+    full = build_both()
+    assert any(name.endswith(".pdf") for name in full["worker"])
+    assert full["worker"] == full["plain"], sorted(n for n in full["worker"] if full["plain"].get(n) != full["worker"][n])
+    for project in projects.values():
+        catalog = project.catalogdir("en") / "capitulo.po"
+        catalog.write_text(catalog.read_text(encoding="utf-8").replace(
+            'msgstr "Open data is published in open formats."', 'msgstr "Open data is always published in open formats."'),
+            encoding="utf-8")
+    again = build_both()
+    assert again["worker"] != full["worker"]
+    assert again["worker"] == again["plain"], sorted(n for n in again["worker"] if again["plain"].get(n) != again["worker"][n])

@@ -9,15 +9,13 @@ the table's build order; a producer that waits on a background tool (xelatex) is
 from __future__ import annotations
 
 import argparse
-import contextlib
 import functools
-import gc
 import io
 import os
 import shlex
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,12 +160,7 @@ class EditionJob:
 
     def sphinx(self, builder: str, outdir: Path) -> None:
         """Run one builder; FormatFailed if it warned. Only the first builder may start afresh."""
-        try:
-            problems, details = run_sphinx(self.project, self.tag, builder, outdir, self.freshenv)
-        finally:
-            if (resident := _resident_bytes()) is None or resident > MEMORY_BUDGET:
-                with phases.timed(f"sphinx {builder}: free memory"):
-                    gc.collect()  # what the builders left (see collect_when_large)
+        problems, details = run_sphinx(self.project, self.tag, builder, outdir, self.freshenv)
         self.freshenv = False
         if problems or details:
             raise FormatFailed(problems, details)
@@ -182,46 +175,9 @@ def _produce(job: EditionJob, fmt: formats.OutputFormat) -> Produced:
     return fmt.produce()(job, fmt)
 
 
-MEMORY_BUDGET = 1 << 30  # bytes resident before a worker frees what its builders left
-
-
-def _resident_bytes() -> int | None:
-    """This process's resident memory (Linux's /proc), or None where it cannot be told."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text(encoding="ascii").split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return pages * os.sysconf("SC_PAGE_SIZE")
-
-
-@contextlib.contextmanager
-def collect_when_large() -> Iterator[None]:
-    """Python's cyclic garbage collector off while the worker runs Sphinx.
-
-    A builder unpickles the environment and every doctree (docutils nodes point to their parents:
-    cycles, millions of objects). The collector's automatic runs scan that heap again and again
-    while it grows: ~4 s of the ~8 s of Python CPU of one language's full build (English edition,
-    forced: 12.5 s of CPU with the default thresholds, 8.1 s without). A full collection costs
-    ~0.6 s at the end of each builder, so it is run only when the worker holds more than
-    MEMORY_BUDGET (EditionJob.sphinx): the project's largest edition peaks at ~370 MB without
-    one. The worker is short-lived and ends with os._exit (scripts/build.py), which frees all.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionResult:
-    """Build the requested formats of one language. Runs inside a worker process."""
-    with collect_when_large():
-        return _build_edition(project, tag, options)
-
-
-def _build_edition(project: Project, tag: str, options: BuildOptions) -> EditionResult:
+    """Build the requested formats of one language. Runs inside a worker process (whose garbage
+    collector's thresholds scripts/__main__.py sets)."""
     started = time.monotonic()
     phases.RECORDS.clear()  # this edition's phases only, when one process builds several
     result = EditionResult(tag=tag)
