@@ -3,9 +3,11 @@
 Wall time is what a person waits for, but on a shared machine it also counts other people's
 work; the CPU time of the command and all its descendants (getrusage of waited-for children)
 is the figure to compare when the machine is busy. Memory is measured two ways: the largest
-single process (ru_maxrss, what the kernel records) and the whole tree at once (RSS of every
-descendant summed, sampled from /proc; shared pages are counted once per process, so this is
-an upper bound).
+single process (ru_maxrss, what the kernel records) and the whole tree at once, sampled from
+/proc: the sum of every descendant's RSS (shared pages, such as Python's and TeX's libraries,
+counted once per process: an upper bound) and of its PSS (each shared page divided among the
+processes that map it, from /proc/PID/smaps_rollup: what the tree holds; a process whose PSS
+cannot be read counts with its RSS).
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ class Run:
     returncode: int
     wall: float                # seconds, start to exit
     cpu: float                 # seconds of user + system time, the command and its descendants
-    peak_tree_rss: int         # bytes, the most the whole process tree held at one sample
+    peak_tree_rss: int         # bytes, the most the whole process tree held at one sample (RSS)
     log: str = ""              # where its output went
     extra: dict[str, Any] = field(default_factory=dict)  # what each measurement adds (statuses, steps)
+    peak_tree_pss: int = 0     # bytes, the same by PSS
 
     @property
     def ok(self) -> bool:
@@ -43,7 +46,7 @@ class Run:
     def as_dict(self) -> dict[str, object]:
         return {"command": self.command, "returncode": self.returncode, "wall_s": round(self.wall, 3),
                 "cpu_s": round(self.cpu, 3), "peak_tree_rss_mib": round(self.peak_tree_rss / 2**20, 1),
-                "log": self.log, **self.extra}
+                "peak_tree_pss_mib": round(self.peak_tree_pss / 2**20, 1), "log": self.log, **self.extra}
 
 
 def _process_table() -> dict[int, tuple[int, int]]:
@@ -66,31 +69,46 @@ def _process_table() -> dict[int, tuple[int, int]]:
     return table
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of `root` and all its descendants right now."""
+def _pss(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def tree_memory(root: int) -> tuple[int, int]:
+    """(RSS, PSS) in bytes of `root` and all its descendants right now."""
     table = _process_table()
     children: dict[int, list[int]] = {}
     for pid, (ppid, _) in table.items():
         children.setdefault(ppid, []).append(pid)
-    total, todo = 0, [root]
+    rss = pss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         if pid in table:
-            total += table[pid][1]
+            rss += table[pid][1]
+            proportional = _pss(pid)
+            pss += table[pid][1] if proportional is None else proportional
         todo.extend(children.get(pid, ()))
-    return total
+    return rss, pss
 
 
 class _Sampler(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
-        self.peak = 0
+        self.peak = self.peak_pss = 0
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            rss, pss = tree_memory(self.pid)
+            self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
             self.stop.wait(SAMPLE_SECONDS)
 
 
@@ -128,7 +146,7 @@ def run(command: Sequence[str], *, cwd: Path, env: Mapping[str, str], log: Path,
             sampler.join()
     wall = time.perf_counter() - started
     return Run(command=list(command), returncode=returncode, wall=wall, cpu=children_cpu() - cpu_before,
-               peak_tree_rss=sampler.peak, log=str(log),
+               peak_tree_rss=sampler.peak, peak_tree_pss=sampler.peak_pss, log=str(log),
                extra={"load_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]})
 
 
