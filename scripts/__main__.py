@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # worker, Sphinx's environment and every doctree (docutils nodes point to their parents:
     # cycles). With Python's thresholds (700, 10, 10) the cyclic collector rescans that growing
     # heap again and again: about half of the Python CPU of one language's build (English edition,
-    # forced: Sphinx phases 9.5-10.7 s of CPU with them, 5.0-6.6 s with these, 4.2-6.4 s with no
+    # forced: Sphinx phases 9.5-10.7 s of CPU with them, 5.0-8.0 s with these, 4.2-6.4 s with no
     # collector at all, which peaked at 368 MB per worker instead of 249 MB and took the whole
     # matrix past 1 GiB). Rare collections, as mypy sets for the same reason; `status` of the
     # benchmark's 500 catalogs: 0.79-0.99 s before, 0.74 s.
