@@ -132,10 +132,12 @@ def pipeline_digest(project: Project, tag: str) -> str:
 
     Sphinx reads a document again when its source, its translation catalog or an image it shows
     changed, or when a configuration value changed; it never sees the pipeline's own code, the
-    interface catalogs, the registry, an adoption's parameter file, or docutils' and MyST's
-    versions. The worker gives this digest to Sphinx as the `policy_pipeline` configuration value
-    (rebuild "env"), so that a change to any of them reads and writes the edition again (an
-    adoption's corrected government name was left in the pages written before).
+    interface catalogs, the registry, an adoption's parameter file, the parameters' schema, or
+    docutils' and MyST's versions. The worker gives this digest to Sphinx as the `policy_pipeline`
+    configuration value (rebuild "env"), so that a change to any of them reads and writes the
+    edition again (a value corrected in an adoption's file, such as the gazette's name, stayed
+    old in the pages written before). Every file under source/ but the documents counts, images
+    too: simpler than telling which of them Sphinx tracks, and they seldom change.
     """
     cache = cache_for(project.builddir)
     catalogs = project.catalogdir(tag)
