@@ -152,3 +152,30 @@ def test_an_incremental_search_index_is_the_one_a_full_build_writes(basic_projec
     assert "zqxj" not in incremental and "wvyk" in incremental
     run_cli("build", "--lang", "en", "--formats", "html", "--force", root=root, check=True)
     assert (site / "searchindex.js").read_text(encoding="utf-8") == incremental
+
+
+@pytest.mark.slow
+def test_no_page_is_read_again_by_every_builder(basic_project: Project) -> None:
+    """The root toctree names a document the edition leaves out (the model leaves out an
+    adoption's front matter, `adopcion`): Sphinx marks such a page to be read again in every later
+    run, so each builder of the edition re-read it and pickled the environment again
+    (scripts/sphinxext/adopted.EditionTocTree leaves the entry out first)."""
+    import pickle  # noqa: PLC0415 - Sphinx's own environment file
+
+    root = basic_project.root
+    (root / "source" / "adopcion.md").write_text("# Portada de la adopción\n\nSolo en una adopción.\n",
+                                                 encoding="utf-8")
+    _replace(root / "source" / "index.md", "capitulo\n", "capitulo\nPortada <adopcion.md>\n")
+    run_cli("build", "--lang", "en", "--formats", "html,epub", root=root, check=True)
+    pickled = basic_project.doctreedir("en") / "environment.pickle"
+    with pickled.open("rb") as handle:
+        env = pickle.load(handle)  # noqa: S301 - written by this build
+    assert "adopcion" not in env.found_docs
+    assert env.reread_always == set()
+
+    _replace(root / "locale" / "en" / "LC_MESSAGES" / "capitulo.po", 'msgstr "A note for readers."',
+             'msgstr "A short note for readers."')
+    run_cli("build", "--lang", "en", "--formats", "html", root=root, check=True)  # reads the changed page
+    written = pickled.stat().st_mtime_ns
+    run_cli("build", "--lang", "en", "--formats", "epub", root=root, check=True)
+    assert pickled.stat().st_mtime_ns == written  # the EPUB's builder read nothing, so pickled nothing

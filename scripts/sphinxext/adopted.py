@@ -113,15 +113,21 @@ class EditionTocTree(TocTree):
     def run(self) -> list[nodes.Node]:
         omitted = left_out(self.config)
         if omitted not in self.env.found_docs:
+            suffixes = tuple(self.config.source_suffix)
             kept = [(line, item) for line, item in zip(self.content, self.content.items, strict=True)
-                    if _entry_docname(line) != omitted]
+                    if _entry_docname(line, suffixes) != omitted]
             self.content = StringList([line for line, _ in kept], items=[item for _, item in kept])
         return super().run()
 
 
-def _entry_docname(entry: str) -> str:
+def _entry_docname(entry: str, suffixes: tuple[str, ...]) -> str:
+    """The document a toctree line names, as Sphinx reads it ("Title <doc>", "doc.md")."""
     explicit = explicit_title_re.match(entry.strip())
-    return (explicit.group(2) if explicit else entry).strip()
+    name = (explicit.group(2) if explicit else entry).strip()
+    for suffix in suffixes:
+        if name.endswith(suffix):
+            return name.removesuffix(suffix)
+    return name
 
 
 def apply_adoption_config(app: Sphinx, config: Config) -> None:
