@@ -19,15 +19,14 @@ and compiled again (~35 times per edition, a quarter of the LaTeX write). The re
 made once per process for each set of arguments; Jinja's own cache then keeps the compiled
 template (and reloads it if the file changes).
 
-And one in Sphinx's table-of-contents collector: after every read, ``assign_figure_numbers``
-numbers every figure again by unpickling every doctree (~0.2-0.4 s per builder), and the worker
-runs four builders on one read.
-The walk only reads the doctrees, so it now gets them from a per-process store keyed by the
-pickled bytes' digest: a doctree is unpickled again only when its pickle changed. And Sphinx runs
-it in every build, also when the builder read nothing (the worker's second and later builders):
-the numbers it assigns depend only on the documents read, so when the environment's record of
-documents and their read times (``env.all_docs``) and its figure numbers are those of the last
-numbering in this process, the walk is skipped (~0.15 s per builder).
+And two in Sphinx's table-of-contents collector: after every read, even one that read nothing,
+``TocTreeCollector.get_updated_docs`` numbers every section and figure again, unpickling every
+doctree (~0.2-0.4 s per builder). The worker runs four builders on one read; the ones that read
+nothing keep the numbers stored in the environment with the last read, so the renumbering is
+skipped when the read found no document added, changed or removed (no page is read by every
+builder: scripts/sphinxext/adopted.EditionTocTree). When it does run, the figure numbering gets
+the doctrees from a per-process store keyed by the pickled bytes' digest: a doctree is unpickled
+again only when its pickle changed.
 
 All keep the outputs byte for byte (tests/test_release.py and the bench compare them). They
 are installed by the worker (scripts.matrix.worker.run_sphinx) before it runs Sphinx in its own
@@ -40,6 +39,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import pickle
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,7 @@ def install(builder: str = "") -> None:
     if _INSTALLED:
         return
     _INSTALLED = True
+    _number_only_after_a_read()
     _share_doctrees_for_figure_numbers()
     try:
         from docutils.frontend import get_default_settings  # noqa: PLC0415
@@ -124,6 +125,35 @@ def _reuse_latex_renderer() -> None:
     latex_writer.LaTeXRenderer = renderer  # type: ignore[misc,assignment]
 
 
+def _number_only_after_a_read() -> None:
+    try:
+        from sphinx.builders import Builder  # noqa: PLC0415
+        from sphinx.environment.collectors.toctree import TocTreeCollector  # noqa: PLC0415
+    except ImportError:
+        return
+    original_read, original_updated = getattr(Builder, "read", None), getattr(TocTreeCollector, "get_updated_docs", None)
+    if not callable(original_read) or not callable(original_updated):
+        return
+    unchanged: weakref.WeakSet[Any] = weakref.WeakSet()  # environments whose last read changed nothing
+
+    def read(self: Any) -> Any:
+        before = set(self.env.all_docs)
+        docnames = original_read(self)
+        if not docnames and set(self.env.all_docs) == before:
+            unchanged.add(self.env)
+        else:
+            unchanged.discard(self.env)
+        return docnames
+
+    def get_updated_docs(self: Any, app: Any, env: Any) -> Any:
+        if env in unchanged:
+            return []
+        return original_updated(self, app, env)
+
+    Builder.read = read  # type: ignore[misc,method-assign]
+    TocTreeCollector.get_updated_docs = get_updated_docs  # type: ignore[method-assign]
+
+
 def _share_doctrees_for_figure_numbers() -> None:
     try:
         from sphinx.environment.collectors.toctree import TocTreeCollector  # noqa: PLC0415
@@ -133,15 +163,11 @@ def _share_doctrees_for_figure_numbers() -> None:
     if not callable(original):
         return
     unpickled: dict[tuple[str, str], tuple[bytes, Any]] = {}  # (doctree dir, docname) -> (digest, doctree)
-    numbered: dict[str, tuple[dict[str, Any], Any]] = {}  # doctree dir -> (all_docs, toc_fignumbers) numbered
 
     def assign_figure_numbers(self: Any, env: Any) -> Any:
         pickled = getattr(env, "_pickled_doctree_cache", None)
         if not isinstance(pickled, dict):
             return original(self, env)
-        last = numbered.get(str(env.doctreedir))
-        if last is not None and last[0] == env.all_docs and last[1] == env.toc_fignumbers:
-            return []  # nothing read since this process numbered these documents: the same numbers
 
         def get_doctree(docname: str) -> Any:
             serialised = pickled.get(docname)
@@ -156,10 +182,8 @@ def _share_doctrees_for_figure_numbers() -> None:
 
         env.get_doctree = get_doctree  # read-only walk: the shared doctree is never changed
         try:
-            changed = original(self, env)
+            return original(self, env)
         finally:
             del env.get_doctree  # before the environment is pickled
-        numbered[str(env.doctreedir)] = (dict(env.all_docs), copy.deepcopy(env.toc_fignumbers))
-        return changed
 
     TocTreeCollector.assign_figure_numbers = assign_figure_numbers  # type: ignore[method-assign]
