@@ -117,14 +117,20 @@ def edition_pathspecs(project: Project) -> list[str]:
 def inputs_digest(project: Project, tag: str) -> bytes:
     """One hash of every input file of `tag`'s editions (names and contents); a file is read only
     when its size or mtime differs from the StatCache's record."""
+    return _files_digest(project, edition_inputs(project, tag)).digest()
+
+
+def _files_digest(project: Project, paths: Iterable[Path]) -> hashlib._Hash:
+    """A sha256 of the files' names (relative to the project) and contents, each read only when
+    its size or mtime differs from the StatCache's record."""
     cache = cache_for(project.builddir)
     digest = hashlib.sha256()
-    for path in edition_inputs(project, tag):
+    for path in paths:
         digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path).encode())
         digest.update(b"\0")
         digest.update(cache.digest(path))
     cache.save()
-    return digest.digest()
+    return digest
 
 
 def pipeline_digest(project: Project, tag: str) -> str:
@@ -139,16 +145,13 @@ def pipeline_digest(project: Project, tag: str) -> str:
     old in the pages written before). Every file under source/ but the documents counts, images
     too: simpler than telling which of them Sphinx tracks, and they seldom change.
     """
-    cache = cache_for(project.builddir)
     catalogs = project.catalogdir(tag)
-    digest = hashlib.sha256()
-    for path in edition_inputs(project, tag):
-        if (path.suffix == ".md" and path.is_relative_to(project.srcdir)) \
-                or (path.suffix == ".po" and path.is_relative_to(catalogs) and path != catalogs / "sphinx.po"):
-            continue  # documents and their catalogs: Sphinx tracks them per document
-        digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path).encode())
-        digest.update(b"\0" + cache.digest(path))
-    cache.save()
+
+    def tracked_by_sphinx(path: Path) -> bool:  # documents and their catalogs, per document
+        return (path.suffix == ".md" and path.is_relative_to(project.srcdir)) \
+            or (path.suffix == ".po" and path.is_relative_to(catalogs) and path != catalogs / "sphinx.po")
+
+    digest = _files_digest(project, [p for p in edition_inputs(project, tag) if not tracked_by_sphinx(p)])
     digest.update(json.dumps([_tool_versions(), os.environ.get("SPHINXOPTS", ""),
                               os.environ.get("SPHINXBUILD", "")]).encode())
     return digest.hexdigest()[:32]

@@ -50,14 +50,21 @@ def sphinx_options() -> argparse.Namespace:
     return get_parser().parse_args([*shlex.split(os.environ.get("SPHINXOPTS", "")), "_src", "_out"])
 
 
+def _edition_values(project: Project, tag: str) -> dict[str, str]:
+    """The configuration values the pipeline sets for every builder of an edition."""
+    values = {"language": tag}
+    if adoption := os.environ.get(formats.ADOPTION_ENV):  # `build --adoption` (scripts/adoption_build.py)
+        values["policy_adoption"] = adoption
+    values["policy_pipeline"] = pipeline_digest(project, tag)  # what Sphinx does not track (fingerprint.py)
+    return values
+
+
 def _sphinx_argv(project: Project, tag: str, builder: str, outdir: Path, freshenv: bool,
                  warnfile: Path) -> list[str]:
     argv = ["-b", builder, "-c", str(project.confdir), "-d", str(project.doctreedir(tag)),
-            "-W", "-q", "-w", str(warnfile), *shlex.split(os.environ.get("SPHINXOPTS", "")),
-            "-D", f"language={tag}"]
-    if adoption := os.environ.get(formats.ADOPTION_ENV):
-        argv += ["-D", f"policy_adoption={adoption}"]
-    argv += ["-D", f"policy_pipeline={pipeline_digest(project, tag)}"]
+            "-W", "-q", "-w", str(warnfile), *shlex.split(os.environ.get("SPHINXOPTS", ""))]
+    for name, value in _edition_values(project, tag).items():
+        argv += ["-D", f"{name}={value}"]
     if freshenv:
         argv.append("-E")
     return [*argv, str(project.srcdir), str(outdir)]
@@ -119,10 +126,7 @@ def run_sphinx(project: Project, tag: str, builder: str, outdir: Path,
         overrides[f"html_context.{key}"] = int(value) if value.isdigit() else value
     if extra.nitpicky:
         overrides["nitpicky"] = True
-    overrides["language"] = tag
-    if adoption := os.environ.get(formats.ADOPTION_ENV):  # `build --adoption` (scripts/adoption_build.py)
-        overrides["policy_adoption"] = adoption
-    overrides["policy_pipeline"] = pipeline_digest(project, tag)  # what Sphinx does not track (fingerprint.py)
+    overrides.update(_edition_values(project, tag))
     nocolor()
     warnings = io.StringIO()
     status = io.StringIO()
