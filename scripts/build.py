@@ -68,8 +68,8 @@ def run_build(args: argparse.Namespace) -> int:
     results = run_with_view(project, options)
     from scripts.matrix.fingerprint import record_site, site_is_current, site_key  # noqa: PLC0415
 
-    key = site_key(project)
-    if any(f.status != "skipped" for r in results for f in r.formats) or not site_is_current(project, key):
+    built = any(f.status != "skipped" for r in results for f in r.formats)
+    if built or not site_is_current(project, site_key(project)):
         from scripts.site import assemble_site  # noqa: PLC0415
 
         assemble_site(project)
@@ -90,6 +90,7 @@ def _add_edition_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--result", type=Path, required=True)
     parser.add_argument("--force", action="store_true")
     parser.add_argument("--outdir", type=Path, default=None)
+    parser.add_argument("--background-first", action="store_true")
 
 
 def run_edition(args: argparse.Namespace) -> int:
@@ -98,7 +99,7 @@ def run_edition(args: argparse.Namespace) -> int:
 
     project = Project.at(args.root)
     options = BuildOptions(formats=args.formats or formats.for_edition(), tags=(args.tag,), force=args.force,
-                           outdir=args.outdir)
+                           outdir=args.outdir, background_first=args.background_first)
     try:
         result = build_edition(project, args.tag, options)
     except PipelineError as exc:

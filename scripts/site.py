@@ -369,9 +369,12 @@ def assemble_site(project: Project) -> dict[str, Any]:
         ("site.css", SITE_CSS),
         ("404.html", not_found_html(registry, manifests, base)),
     ]
+    from scripts.matrix.statcache import cache_for  # noqa: PLC0415
     from scripts.status import project_status, render_svg  # noqa: PLC0415
 
-    outputs.append((PROGRESS_CHART, render_svg(project_status(project))))
+    cache = cache_for(project.builddir)
+    outputs.append((PROGRESS_CHART, render_svg(project_status(project, cache))))
+    cache.save()
     if base:
         outputs.append(("sitemap.xml", sitemap_xml(registry, manifests, base)))
     else:

@@ -9,6 +9,7 @@ Given paths, it reports on any gettext catalogs found there, so it serves other 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -16,11 +17,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from scripts import pofile
 from scripts.catalogs import INTERFACE_DOMAIN, catalog_files, docname_of, language_of_path, project_from
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
 from scripts.project import Project
+
+if TYPE_CHECKING:
+    from scripts.matrix.statcache import StatCache
 
 STATES = ("translated", "fuzzy", "untranslated")
 
@@ -53,6 +58,12 @@ class Counts:
     def percent_entries(self) -> float:
         total = self.total_entries
         return round(100 * self.entries["translated"] / total, 1) if total else 0.0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Counts:
+        """The counts of as_dict's output (its totals and percentages are computed again)."""
+        return cls({state: int(data["entries"][state]) for state in STATES},
+                   {state: int(data["words"][state]) for state in STATES})
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -140,9 +151,23 @@ class Status:
         }
 
 
-def project_status(project: Project) -> Status:
-    """Every registered translation's document catalogs."""
+def _counting_code() -> str:
+    """A digest of the code that counts (this module and the PO reader), naming remembered counts."""
+    digest = hashlib.sha256()
+    for module in (__file__, pofile.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def project_status(project: Project, cache: StatCache | None = None) -> Status:
+    """Every registered translation's document catalogs.
+
+    With a StatCache (the build's, when it draws the site's progress chart), a catalog whose size
+    and mtime are those recorded is not parsed again: its counts are remembered beside its digest,
+    under a name that changes with the counting code. A catalog gettext refuses is never
+    remembered, so it is reported at every call."""
     status = Status()
+    name = f"status-counts-{_counting_code()}" if cache is not None else ""
     for language in project.registry().translations:
         status.language(language.tag, language.autonym)
         for path in catalog_files(project, language.tag):
@@ -150,7 +175,8 @@ def project_status(project: Project) -> Status:
             if docname == INTERFACE_DOMAIN:
                 continue
             try:
-                counts = count_file(path)
+                counts = count_file(path) if cache is None else \
+                    Counts.from_dict(cache.derived(path, name, lambda p: count_file(p).as_dict()))
             except pofile.PoSyntaxError as exc:
                 status.refuse(path, exc, project.root)
                 continue

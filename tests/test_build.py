@@ -292,3 +292,36 @@ def test_the_workers_shortcuts_write_what_plain_sphinx_writes(tmp_path: Path) ->
     assert b"Fig. 2" in again["worker"]["site/index.html"]
     assert again["worker"] != full["worker"]
     assert again["worker"] == again["plain"], sorted(n for n in again["worker"] if again["plain"].get(n) != again["worker"][n])
+
+
+@pytest.mark.slow
+def test_an_edition_building_alone_starts_xelatex_first_and_writes_the_same_files(tmp_path: Path) -> None:
+    """With a core to spare (one edition stale, two jobs) the worker writes the LaTeX first and
+    lets xelatex typeset while it writes the site and the EPUB (formats.build_order); with one job
+    it keeps the table's order. Both orders make the same files, after a full build and after a
+    changed translation (the site's builder then reads nothing: the LaTeX builder read it)."""
+    jobs = {"alone": "2", "in_turn": "1"}
+    projects = {way: copy_root("basic", tmp_path / way) for way in jobs}
+
+    def build_both() -> dict[str, dict[str, bytes]]:
+        for way, count in jobs.items():
+            run_cli("build", "--lang", "en", "--formats", "html,epub,pdf", "--jobs", count,
+                    root=projects[way].root, check=True)
+        return {way: _edition_files(project, "en") for way, project in projects.items()}
+
+    def first_builder(way: str) -> str:
+        records = json.loads((projects[way].builddir / "logs" / "en.phases.json").read_text(encoding="utf-8"))
+        return records[0]["phase"].split()[1].rstrip(":")  # "sphinx <builder>: set-up"
+
+    full = build_both()
+    assert (first_builder("alone"), first_builder("in_turn")) == ("latex", "html")
+    assert full["alone"] == full["in_turn"], sorted(n for n in full["alone"] if full["in_turn"].get(n) != full["alone"][n])
+    for project in projects.values():
+        catalog = project.catalogdir("en") / "capitulo.po"
+        catalog.write_text(catalog.read_text(encoding="utf-8").replace(
+            'msgstr "Open data is published in open formats."', 'msgstr "Open data is always published in open formats."'),
+            encoding="utf-8")
+    again = build_both()
+    assert (first_builder("alone"), first_builder("in_turn")) == ("latex", "html")
+    assert b"Open data is always published" in again["alone"]["site/capitulo.html"]
+    assert again["alone"] == again["in_turn"], sorted(n for n in again["alone"] if again["in_turn"].get(n) != again["alone"][n])

@@ -148,3 +148,31 @@ def test_an_iso_8859_1_catalog_is_counted(tmp_path: Path) -> None:
     result = status.paths_status([path])
     assert not result.problems
     assert result.languages["de"].totals.words["translated"] == 3
+
+
+def test_the_builds_chart_counts_only_the_catalogs_that_changed(tmp_path: Path, monkeypatch) -> None:
+    """The site's progress chart (scripts/site.py) counts with the build's StatCache: an unchanged
+    catalog is not parsed again, a changed one is, and one gettext refuses is reported every time."""
+    from scripts.matrix.statcache import StatCache  # noqa: PLC0415
+
+    project = make_project(tmp_path)
+    chapter = _write(project.catalogdir("yua") / "capitulo.po", sample())
+    bad = project.catalogdir("yua") / "roto.po"
+    bad.write_text('msgid ""\nmsgstr ""\n\nmsgid "dos"\nmsgstr "sin cerrar\n', encoding="utf-8")
+    cache = StatCache(tmp_path / "files.json")
+    first = status.project_status(project, cache)
+    assert first.as_dict() == status.project_status(project).as_dict() and len(first.problems) == 1
+    cache.save()
+
+    parsed: list[str] = []
+    real_parse = pofile.parse
+    monkeypatch.setattr(pofile, "parse", lambda text, *a, **k: parsed.append(text) or real_parse(text, *a, **k))
+    again = status.project_status(project, StatCache(tmp_path / "files.json"))
+    assert again.as_dict() == first.as_dict() and len(again.problems) == 1
+    assert len(parsed) == 1  # the refused catalog alone
+
+    catalog = sample()
+    catalog.entries[2].msgstr = "FIXTURE e"  # "seis" translated
+    _write(chapter, catalog)
+    changed = status.project_status(project, StatCache(tmp_path / "files.json"))
+    assert changed.languages["yua"].documents["capitulo"].entries["translated"] == 3

@@ -7,6 +7,7 @@ failing edition never stops the others; its failure is in its result and in the 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -39,6 +40,8 @@ def _run_worker(project: Project, tag: str, options: BuildOptions) -> EditionRes
         command.append("--force")
     if options.outdir:
         command += ["--outdir", str(options.outdir)]
+    if options.background_first:
+        command.append("--background-first")
     log_path = log_dir / f"{tag}.log"
     started = time.monotonic()
     with log_path.open("wb") as log:
@@ -91,6 +94,8 @@ def build_matrix(project: Project, options: BuildOptions,
         return res
 
     if stale:
+        if len(stale) < jobs:  # a core would be idle: each worker's xelatex gets one while it writes the rest
+            options = dataclasses.replace(options, background_first=True)
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale)))) as pool:
             results.update(zip(stale, pool.map(one, stale), strict=True))
     return [results[tag] for tag in tags]

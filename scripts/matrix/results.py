@@ -67,6 +67,8 @@ class BuildOptions:
     jobs: int = 0
     force: bool = False
     outdir: Path | None = None  # where the HTML editions go (default: the site)
+    # The worker's xelatex gets a core of its own: formats.build_order(background_first=True).
+    background_first: bool = False
 
 
 def summarize(results: list[EditionResult]) -> tuple[str, bool]:

@@ -225,7 +225,7 @@ def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionR
         return None
 
     pending: list[tuple[str, float, Callable[[], str]]] = []
-    for fmt in formats.build_order(list(keys)):
+    for fmt in formats.build_order(list(keys), options.background_first):
         t0 = time.monotonic()
         progress.set(fmt.name, "building")
         wait = finish(fmt.name, t0, functools.partial(_produce, job, fmt))
