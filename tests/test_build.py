@@ -7,6 +7,7 @@ strings that carry ꞌ U+A78C, ʼ U+02BC, ’ U+2019, ' and combining marks; not
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -325,3 +326,47 @@ def test_an_edition_building_alone_starts_xelatex_first_and_writes_the_same_file
     assert (first_builder("alone"), first_builder("in_turn")) == ("latex", "html")
     assert b"Open data is always published" in again["alone"]["site/capitulo.html"]
     assert again["alone"] == again["in_turn"], sorted(n for n in again["alone"] if again["in_turn"].get(n) != again["alone"][n])
+
+
+def test_an_svg_is_converted_again_only_when_it_or_rsvg_convert_changed(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """scripts/sphinxext/images.py keeps a figure's conversion between LaTeX builds."""
+    import shutil  # noqa: PLC0415
+
+    from scripts.sphinxext.images import RsvgConverter  # noqa: PLC0415
+
+    real = shutil.which("rsvg-convert")
+    assert real, "make test installs librsvg2-bin"
+    tools, log = tmp_path / "bin", tmp_path / "runs.txt"
+    tools.mkdir()
+    wrapper = tools / "rsvg-convert"
+
+    def install_wrapper(version: str) -> None:
+        wrapper.write_text(f'#!/bin/sh\n# {version}\necho run >> {log}\nexec {real} "$@"\n', encoding="utf-8")
+        wrapper.chmod(0o755)
+
+    install_wrapper("2.54")
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    svg = tmp_path / "figura.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10"/></svg>',
+                   encoding="utf-8")
+    output = tmp_path / "images" / "figura.pdf"
+    output.parent.mkdir()
+    converter = object.__new__(RsvgConverter)  # convert() uses nothing of Sphinx's application
+
+    def runs() -> int:
+        return len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
+
+    assert converter.convert(svg, output) and runs() == 1 and output.read_bytes().startswith(b"%PDF")
+    assert converter.convert(svg, output) and runs() == 1  # kept
+    svg.write_text(svg.read_text(encoding="utf-8").replace('width="20" height="10"/>', 'width="10" height="10"/>'),
+                   encoding="utf-8")
+    assert converter.convert(svg, output) and runs() == 2  # the figure changed
+    install_wrapper("2.58, a longer script")  # rsvg-convert upgraded
+    assert converter.convert(svg, output) and runs() == 3
+    output.unlink()
+    assert converter.convert(svg, output) and runs() == 4 and output.is_file()  # the output went missing
+    svg.write_text("<svg", encoding="utf-8")
+    with pytest.raises(Exception, match="rsvg-convert could not convert"):
+        converter.convert(svg, output)
+    assert not output.with_name("figura.pdf.source").exists()
