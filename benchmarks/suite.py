@@ -253,6 +253,7 @@ def matrix(snap: Path, work: Path, tags: list[str], options: Options, results: R
         at_most("one_msgstr_time", "one msgstr changed: time / full matrix",
                 incremental.wall / full.wall if full.wall else None, 0.10, "x",
                 shown=f"{incremental.wall / full.wall:.2f}x ({_seconds(incremental)})" if full.wall else None),
+        typesetting_floor(root, tag, full.wall),
     ]
 
     say("nothing changed, build again ...")
@@ -280,6 +281,21 @@ def matrix(snap: Path, work: Path, tags: list[str], options: Options, results: R
             note=f"python -m scripts build --lang {tag} --formats html (make html LANG={tag}): what a translator "
                  "waits for to see a change"))
     return full
+
+
+def typesetting_floor(root: Path, tag: str, full_wall: float) -> Measure:
+    """What the PDF's typesetting alone took in the last build of `tag` (every xelatex pass, xindy,
+    xdvipdfmx: latexmk's own report), as a share of the full matrix: a floor under the time of
+    one changed message that no work around the typesetting of the whole document can go below."""
+    from scripts.matrix import phases  # noqa: PLC0415 - the benchmark's own copy of the pipeline
+
+    steps = [rec for rec in phases.load(root / "build", tag) if rec["phase"].startswith("pdf: ")]
+    seconds = sum(rec["wall"] for rec in steps)
+    ratio = seconds / full_wall if steps and full_wall else None
+    return info("one_msgstr_typesetting", "one msgstr changed: the PDF's typesetting alone / full matrix",
+                f"{ratio:.2f}x ({seconds:.1f} s)" if ratio is not None else "not measured", ratio, "x",
+                note=f"{', '.join(rec['phase'].removeprefix('pdf: ') for rec in steps)}: whole-document "
+                     "typesetting, which the time of one changed message cannot go below" if steps else "")
 
 
 def phase_totals(root: Path, tags: list[str]) -> dict[str, dict[str, float]]:

@@ -106,6 +106,7 @@ def test_smoke_run_measures_every_figure(tmp_path: Path) -> None:
     assert results["mode"] == "smoke" and results["failures"] == []
     measures = {m["key"]: m for m in results["measures"]}
     for key in ("matrix_baseline", "matrix_pipeline", "matrix_ratio", "one_msgstr_scope", "one_msgstr_time",
+                "one_msgstr_typesetting",
                 "nothing_changed", "status", "check", "update", "memory_process", "memory_tree"):
         assert key in measures, key
         assert measures[key]["verdict"] in {"PASS", "MISS", "", "n/a"}
