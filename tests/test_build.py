@@ -370,3 +370,27 @@ def test_an_svg_is_converted_again_only_when_it_or_rsvg_convert_changed(tmp_path
     with pytest.raises(Exception, match="rsvg-convert could not convert"):
         converter.convert(svg, output)
     assert not output.with_name("figura.pdf.source").exists()
+
+
+def test_a_command_imports_its_own_module_and_help_lists_every_verb(capsys: pytest.CaptureFixture[str]) -> None:
+    """scripts/__main__.py: the table of verbs is each module's COMMANDS; a command line imports
+    only the module of its verb; --help and an unknown verb still see every verb."""
+    import importlib  # noqa: PLC0415
+
+    from scripts.__main__ import COMMAND_MODULES, main, requested_verb  # noqa: PLC0415
+
+    for name, verbs in COMMAND_MODULES.items():
+        assert set(importlib.import_module(name).COMMANDS) == set(verbs), name
+    assert requested_verb(["--root", "x", "status", "--json"]) == "status"
+    assert requested_verb(["--root=x", "build", "--lang", "en"]) == "build"
+    assert requested_verb(["--help"]) is None and requested_verb([]) is None
+    probe = ("import sys; from scripts.__main__ import COMMAND_MODULES, make_parser; make_parser('status'); "
+             "print(' '.join(sorted(m for m in COMMAND_MODULES if m in sys.modules)))")
+    loaded = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parent.parent,
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert "scripts.status" in loaded and "scripts.release" not in loaded and "scripts.worksheet" not in loaded
+    with pytest.raises(SystemExit) as stop:
+        main(["no-such-verb"])
+    assert stop.value.code == 2
+    error = capsys.readouterr().err
+    assert all(verb in error for verbs in COMMAND_MODULES.values() for verb in verbs), error
