@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
@@ -393,24 +394,40 @@ class UpdateReport:
                 for name in ("created", "updated", "unchanged", "orphans")}
 
 
+def _update_catalog(project: Project, language: Language, docname: str, pot_path: Path) -> tuple[Path, bool, bool]:
+    """Merge one catalog with its template and write it (atomically, only if it changed):
+    (its path, whether it existed, whether it changed)."""
+    target = project.catalogdir(language.tag) / f"{docname}.po"
+    existing = existing_text = None
+    if target.exists():
+        try:
+            existing_text = pofile.decode(target.read_bytes())
+            existing = pofile.parse(existing_text)
+        except pofile.PoSyntaxError as exc:
+            raise PipelineError(pofile.syntax_diagnostic(exc, target, project.root)) from None
+    pot_header = header_of(pot_path.read_text(encoding="utf-8"))
+    text = merge_text(pot_path, pot_header, existing, existing_text, language, docname, po_path=target)
+    merged = pofile.parse(text)
+    project_form(merged)
+    return target, existing is not None, write_atomic(target, pofile.dumps(merged))
+
+
 def update_language(project: Project, language: Language, pots: dict[str, Path],
                     report: UpdateReport) -> None:
-    base = project.catalogdir(language.tag)
-    for docname, pot_path in pots.items():
-        target = base / f"{docname}.po"
-        existing = existing_text = None
-        if target.exists():
-            try:
-                existing_text = pofile.decode(target.read_bytes())
-                existing = pofile.parse(existing_text)
-            except pofile.PoSyntaxError as exc:
-                raise PipelineError(pofile.syntax_diagnostic(exc, target, project.root)) from None
-        pot_header = header_of(pot_path.read_text(encoding="utf-8"))
-        text = merge_text(pot_path, pot_header, existing, existing_text, language, docname, po_path=target)
-        merged = pofile.parse(text)
-        project_form(merged)
-        changed = write_atomic(target, pofile.dumps(merged))
-        (report.unchanged if not changed else report.updated if existing else report.created).append(target)
+    # msgmerge runs as one process per catalog and most of an update's time is spent in it: the
+    # catalogs are merged on every core (threads waiting on msgmerge; the Python work between
+    # runs holds the GIL). Results are reported in the templates' order; the first failure, in
+    # that order, stops the update (catalogs already merged stay written, each atomically).
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        merges = [pool.submit(_update_catalog, project, language, docname, pot_path)
+                  for docname, pot_path in pots.items()]
+        try:
+            for merge in merges:
+                target, existed, changed = merge.result()
+                (report.unchanged if not changed else report.updated if existed else report.created).append(target)
+        finally:
+            for merge in merges:
+                merge.cancel()
     for path in catalog_files(project, language.tag):
         docname = docname_of(project, path)
         if docname not in pots and docname != INTERFACE_DOMAIN:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scripts import catalogs, pofile
+from scripts.diagnostics import PipelineError
 from scripts.languages import load_registry
 from scripts.pofile import Catalog, Entry
+from tests.translator_fixtures import make_project
 
 REPO = Path(__file__).resolve().parent.parent
 YUA = load_registry(REPO / "locale" / "languages.toml").get("yua")
@@ -167,3 +172,52 @@ def test_a_plural_translation_survives_its_msgid_becoming_singular() -> None:
     entry = next(e for e in merged.entries if e.msgid == "datos" and not e.obsolete)
     assert entry.msgstr == "uno"
     assert "before the update: dos" in entry.comments and entry.fuzzy
+
+
+def test_update_merges_on_every_core_reports_in_order_and_stops_at_a_broken_catalog(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """update_language runs msgmerge for several catalogs at once: the report keeps the templates'
+    order, new catalogs get the umask's mode, and a catalog gettext refuses stops the update with
+    its path and line while its bytes stay on disk."""
+    project = make_project(tmp_path)
+    docs = [f"doc-{i:02}" for i in range(8)]
+
+    def write_pots(extra: str) -> None:
+        for doc in docs:
+            pot = project.potdir / f"{doc}.pot"
+            pot.parent.mkdir(parents=True, exist_ok=True)
+            pot.write_text(pofile.dumps(_pot_of([(f"Texto de {doc}{extra}", None)])), encoding="utf-8")
+
+    real = shutil.which("msgmerge")
+    assert real, "make test installs gettext"
+    tools, log = tmp_path / "bin", tmp_path / "running"
+    tools.mkdir()
+    log.mkdir()
+    # Each run marks itself, waits, and records how many runs were marked at that moment.
+    (tools / "msgmerge").write_text(
+        f'#!/bin/sh\ntouch {log}/$$; sleep 0.2; ls {log} | wc -l >> {tmp_path}/counts; rm {log}/$$\n'
+        f'exec {real} "$@"\n', encoding="utf-8")
+    (tools / "msgmerge").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+
+    write_pots("")
+    old_umask = os.umask(0o027)
+    try:
+        report = catalogs.update(project, ["yua"], do_extract=False)
+    finally:
+        os.umask(old_umask)
+    expected = [project.catalogdir("yua") / f"{doc}.po" for doc in docs]
+    assert report.created == expected and report.updated == []
+    assert {path.stat().st_mode & 0o777 for path in expected} == {0o640}
+    counts = [int(n) for n in (tmp_path / "counts").read_text(encoding="utf-8").split()]
+    if (os.cpu_count() or 1) > 1:
+        assert max(counts) > 1, counts  # two merges ran at once
+
+    broken = expected[5]
+    broken.write_text(broken.read_text(encoding="utf-8") + '\nmsgid "roto"\nmsgstr "sin cerrar\n', encoding="utf-8")
+    before = broken.read_bytes()
+    write_pots(" (cambiado)")
+    with pytest.raises(PipelineError) as failed:
+        catalogs.update(project, ["yua"], do_extract=False)
+    assert "doc-05.po:" in str(failed.value.diagnostics[0]) and "[po-syntax]" in str(failed.value.diagnostics[0])
+    assert broken.read_bytes() == before
