@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from scripts.diagnostics import PipelineError
 
-# Each command's module and the verbs it defines (tests/test_setup.py checks this table against
+# Each command's module and the verbs it defines (tests/test_build.py checks this table against
 # every module's COMMANDS): a command imports its own module only, not all eleven (0.1-0.2 s of
 # every command's start-up, the worker's included); `--help` or an unknown verb imports them all.
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {

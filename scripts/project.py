@@ -160,7 +160,7 @@ def commit_timestamp(root: Path) -> int | None:
     if env := os.environ.get("SOURCE_DATE_EPOCH"):
         return int(env)
     commit = edition_commit(root)
-    stamp = _git(root, "log", "-1", "--format=%ct", commit) if commit == "HEAD" else _commit_time(root, commit)
+    stamp = (_commit_time.__wrapped__ if commit == "HEAD" else _commit_time)(root, commit)  # HEAD moves
     return int(stamp) if stamp else None
 
 

@@ -9,7 +9,6 @@ Given paths, it reports on any gettext catalogs found there, so it serves other 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import sys
@@ -151,14 +150,6 @@ class Status:
         }
 
 
-def _counting_code() -> str:
-    """A digest of the code that counts (this module and the PO reader), naming remembered counts."""
-    digest = hashlib.sha256()
-    for module in (__file__, pofile.__file__):
-        digest.update(Path(module).read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def project_status(project: Project, cache: StatCache | None = None) -> Status:
     """Every registered translation's document catalogs.
 
@@ -167,7 +158,11 @@ def project_status(project: Project, cache: StatCache | None = None) -> Status:
     under a name that changes with the counting code. A catalog gettext refuses is never
     remembered, so it is reported at every call."""
     status = Status()
-    name = f"status-counts-{_counting_code()}" if cache is not None else ""
+    name = ""
+    if cache is not None:
+        from scripts.matrix.statcache import code_name  # noqa: PLC0415 - the matrix package: builds only
+
+        name = code_name("status-counts", __file__, pofile.__file__)  # the code that counts
     for language in project.registry().translations:
         status.language(language.tag, language.autonym)
         for path in catalog_files(project, language.tag):

@@ -65,6 +65,17 @@ class StatCache:
             self.changed = False
 
 
+def code_name(prefix: str, *modules: str | Path, extra: str = "") -> str:
+    """A name for values StatCache.derived keeps that the code in `modules` computes (and that
+    `extra` also decides): it changes with that code, so every value is computed again after a
+    change to it."""
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(module).read_bytes())
+    digest.update(extra.encode())
+    return f"{prefix}-{digest.hexdigest()[:16]}"
+
+
 _OPEN: dict[Path, StatCache] = {}
 
 

@@ -16,7 +16,6 @@ resolution could keep its size and time: git's "racily clean" entries).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
 import time
 from html.parser import HTMLParser
@@ -26,7 +25,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from scripts.csp import script_hash
-from scripts.matrix.statcache import StatCache
+from scripts.matrix.statcache import StatCache, code_name
 from scripts.sphinxext.problems import snippet, warn
 from scripts.sphinxext.sanitize import url_scheme
 
@@ -118,9 +117,7 @@ def audit_output(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":  # the site and the EPUB
         return
     allowed = set(re.findall(r"'sha256-[A-Za-z0-9+/=]+'", getattr(app, "policy_csp", "")))
-    audit_digest = hashlib.sha256(Path(__file__).read_bytes())
-    audit_digest.update("\0".join(sorted(allowed)).encode())
-    name = f"audit-{audit_digest.hexdigest()[:16]}"
+    name = code_name("audit", __file__, extra="\0".join(sorted(allowed)))
     cache = StatCache(Path(app.doctreedir) / f"audit-{app.builder.name}.json")
 
     def findings(page: Path) -> list[list[Any]]:
