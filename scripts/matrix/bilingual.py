@@ -10,12 +10,11 @@ A language whose registry entry does not ask for a bilingual edition (the source
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 from scripts.atomic import write_atomic
 from scripts.formats import OutputFormat
-from scripts.matrix import texpasses
-from scripts.matrix.produce import LATEX_OPTIONS, publish_latex_pdf
+from scripts.matrix import texpasses, texrun
+from scripts.matrix.produce import LATEX_OPTIONS, LATEXMK_PASS_OPTIONS, publish_latex_pdf
 from scripts.matrix.replace import replace_tree
 from scripts.matrix.worker import EditionJob, Produced
 from scripts.project import edition_basename
@@ -41,9 +40,13 @@ def produce_bilingual(job: EditionJob, fmt: OutputFormat) -> Produced:
     replace_tree(outdir / HTML_DIR, job.site / SITE_DIR / job.tag)
     stem = outdir / f"{edition_basename(job.tag)}{TEX_SUFFIX}"
     tex = stem.with_suffix(".tex")
-    latexmk = subprocess.Popen(
-        ["latexmk", "-xelatex", "-silent", "-time", *texpasses.prepare(tex), f"-latexoption={LATEX_OPTIONS}",
-         tex.name],
-        cwd=outdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-
-    return publish_latex_pdf(job, fmt, latexmk, stem, "xelatex failed (bilingual edition):")
+    passes = texpasses.prepare(tex)
+    # latexmk's default $xelatex ("xelatex %O %S") and $xdvipdfmx ("xdvipdfmx -E -o %D %O %S"):
+    # no latexmkrc is written here.
+    commands = texrun.Commands(
+        cwd=outdir, stem=stem,
+        latexmk=["latexmk", "-xelatex", "-silent", "-time", *passes, f"-latexoption={LATEX_OPTIONS}", tex.name],
+        xelatex=["xelatex", "-no-pdf", *LATEX_OPTIONS.split(), *LATEXMK_PASS_OPTIONS[1:], tex.name],
+        xdvipdfmx=["xdvipdfmx", "-E", "-o", stem.with_suffix(".pdf").name, "-q", stem.with_suffix(".xdv").name],
+        ignore_page_count=bool(passes))
+    return publish_latex_pdf(job, fmt, texrun.Typesetting(commands), "xelatex failed (bilingual edition):")

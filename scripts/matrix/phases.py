@@ -50,9 +50,10 @@ def load(builddir: Path, tag: str) -> list[dict[str, Any]]:
         return []
 
 
-def latexmk_rules(output: str, fmt: str) -> None:
-    """Record each rule latexmk ran, from its `-time` report (`'xelatex': time = 1.99`)."""
-    passes = 0
+def latexmk_rules(output: str, fmt: str, passes_before: int = 0) -> None:
+    """Record each rule latexmk ran, from its `-time` report (`'xelatex': time = 1.99`), its
+    xelatex passes numbered after the `passes_before` run without it (scripts.matrix.texrun)."""
+    passes = passes_before
     for line in output.splitlines():
         name, sep, seconds = line.strip().partition("': time = ")
         if not sep or not name.startswith("'"):

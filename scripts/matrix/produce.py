@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from scripts.archives import repack_epub
 from scripts.atomic import copy_atomic
 from scripts.diagnostics import Diagnostic, display_path
 from scripts.formats import OutputFormat
-from scripts.matrix import phases, texpasses
+from scripts.matrix import phases, texpasses, texrun
 from scripts.matrix.replace import prune_other_versions, replace_tree
 from scripts.matrix.worker import EditionJob, FormatFailed, Produced
 from scripts.project import Project, edition_basename
@@ -33,6 +32,9 @@ INSTRUMENT_PART = "instrumento"  # the DOCX of the adoption instrument alone: <e
 # gives it ("-q -E"), so the PDF is byte for byte the one xelatex writes (its /ID derives from
 # the input's name). -time makes latexmk report each rule's time (scripts.matrix.phases).
 LATEXMK_OPTIONS = "-silent -time -xelatex -e '$$xdvipdfmx=q/xdvipdfmx -q -E -o %D %O < %S/'"
+# The options latexmk itself gives every xelatex pass (%O): -silent's batch mode, and -recorder
+# for the .fls it reads dependencies from.
+LATEXMK_PASS_OPTIONS = ("-no-pdf", "-interaction=batchmode", "-recorder")
 
 
 def produce_html(job: EditionJob, fmt: OutputFormat) -> Produced:
@@ -62,26 +64,36 @@ def produce_pdf(job: EditionJob, fmt: OutputFormat) -> Produced:
     latex_dir = job.work / "latex"
     job.sphinx(fmt.builder, latex_dir)
     stem = latex_dir / edition_basename(job.tag)
-    options = " ".join([LATEXMK_OPTIONS, *(shlex.quote(o) for o in texpasses.prepare(stem.with_suffix(".tex")))])
-    latexmk = subprocess.Popen(
-        ["make", "-C", str(latex_dir), "all-pdf", f"LATEXMKOPTS={options}", f"LATEXOPTS={LATEX_OPTIONS}"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    tex = stem.with_suffix(".tex")
+    passes = texpasses.prepare(tex)
+    options = " ".join([LATEXMK_OPTIONS, *(shlex.quote(o) for o in passes)])
+    # What latexmk runs for one pass, from Sphinx's latexmkrc ($xelatex) and LATEXMK_OPTIONS:
+    # scripts.matrix.texrun runs that pass itself when it is the only one needed.
+    commands = texrun.Commands(
+        cwd=latex_dir, stem=stem,
+        latexmk=["make", "-C", str(latex_dir), "all-pdf", f"LATEXMKOPTS={options}", f"LATEXOPTS={LATEX_OPTIONS}"],
+        xelatex=["xelatex", "--no-pdf", *LATEX_OPTIONS.split(), *LATEXMK_PASS_OPTIONS, tex.name],
+        xdvipdfmx=["xdvipdfmx", "-q", "-E", "-o", stem.with_suffix(".pdf").name, "-q"], xdv_on_stdin=True,
+        ignore_page_count=bool(passes))
+    return publish_latex_pdf(job, fmt, texrun.Typesetting(commands), "xelatex failed:")
 
-    return publish_latex_pdf(job, fmt, latexmk, stem, "xelatex failed:")
 
-
-def publish_latex_pdf(job: EditionJob, fmt: OutputFormat, latexmk: subprocess.Popen[bytes], stem: Path,
+def publish_latex_pdf(job: EditionJob, fmt: OutputFormat, typesetting: texrun.Typesetting,
                       failed: str) -> Callable[[], str]:
     """What waits for a background xelatex run: its problems (missing glyphs) fail the format;
     otherwise ``<stem>.pdf`` is published atomically as the format's file in dist/."""
+    stem = typesetting.commands.stem
 
     def wait() -> str:
-        output, _ = latexmk.communicate()
-        phases.latexmk_rules(output.decode("utf-8", "replace"), fmt.name)
+        outcome = typesetting.wait()
+        for step, seconds in outcome.steps:
+            phases.record(f"{fmt.name}: {step}", seconds, seconds)
+        phases.latexmk_rules(outcome.output, fmt.name,
+                             passes_before=sum(step.startswith("xelatex") for step, _ in outcome.steps))
         pdf = stem.with_suffix(".pdf")
         problems = latex_problems(job.project, job.tag, stem.with_suffix(".log"))
-        if latexmk.returncode != 0 or not pdf.is_file():
-            tail = output.decode("utf-8", "replace").strip().splitlines()[-15:]
+        if outcome.returncode != 0 or not pdf.is_file():
+            tail = outcome.output.strip().splitlines()[-15:]
             raise FormatFailed(problems, [failed, *tail])
         if problems:
             raise FormatFailed(problems)

@@ -1,0 +1,174 @@
+"""One xelatex pass without latexmk when the document needs no other (scripts/matrix/texrun.py):
+the same PDF, byte for byte, as latexmk makes from the same files; latexmk takes over whenever the
+pass changes what a next pass would read, when it fails, and when the last run is not on record."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scripts.matrix import texrun
+from tests.conftest import copy_root, run_cli
+
+DOCUMENT = r"""\documentclass{article}
+\usepackage{makeidx}
+\makeindex
+\usepackage{hyperref}
+\begin{document}
+\tableofcontents
+\section{First}\label{one}
+Some words\index{word} in a paragraph.
+\section{Second}
+See section~\ref{one} on page~\pageref{one}.
+\printindex
+\end{document}
+"""
+
+
+@pytest.fixture
+def document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> texrun.Commands:
+    """A small document with everything a pass reads back (.aux, .toc, .out, .idx/.ind), typeset
+    once by latexmk: latexmk's default commands, as the bilingual edition runs them."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    directory = tmp_path / "doc"
+    directory.mkdir()
+    (directory / "doc.tex").write_text(DOCUMENT, encoding="utf-8")
+    commands = texrun.Commands(
+        cwd=directory, stem=directory / "doc",
+        latexmk=["latexmk", "-xelatex", "-silent", "-time", "doc.tex"],
+        xelatex=["xelatex", "-no-pdf", "-interaction=batchmode", "-recorder", "doc.tex"],
+        xdvipdfmx=["xdvipdfmx", "-E", "-o", "doc.pdf", "-q", "doc.xdv"])
+    first = texrun.typeset(commands)
+    assert first.returncode == 0, first.output
+    assert first.handed_over, "nothing on record yet: latexmk's run"
+    assert texrun.settled_path(commands).is_file()
+    return commands
+
+
+def _edit(commands: texrun.Commands, old: str, new: str) -> None:
+    tex = commands.stem.with_suffix(".tex")
+    text = tex.read_text(encoding="utf-8")
+    assert old in text
+    tex.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _both_ways(commands: texrun.Commands, tmp_path: Path) -> tuple[texrun.Outcome, bytes, bytes]:
+    """Typeset the current files as texrun does, then the same files by latexmk alone (its
+    record removed), in the same directory (xdvipdfmx's /ID may depend on the path)."""
+    saved = tmp_path / "saved"
+    shutil.rmtree(saved, ignore_errors=True)
+    shutil.copytree(commands.cwd, saved)
+    outcome = texrun.typeset(commands)
+    assert outcome.returncode == 0, outcome.output
+    direct = commands.stem.with_suffix(".pdf").read_bytes()
+    shutil.rmtree(commands.cwd)
+    shutil.copytree(saved, commands.cwd)
+    texrun.settled_path(commands).unlink()
+    alone = texrun.typeset(commands)
+    assert alone.returncode == 0 and alone.handed_over and not alone.steps, alone.output
+    return outcome, direct, commands.stem.with_suffix(".pdf").read_bytes()
+
+
+def test_a_change_that_moves_nothing_takes_one_direct_pass_and_makes_latexmks_pdf(
+        document: texrun.Commands, tmp_path: Path) -> None:
+    _edit(document, "Some words", "Some other words")
+    outcome, direct, alone = _both_ways(document, tmp_path)
+    assert not outcome.handed_over and outcome.output == ""
+    assert [step for step, _ in outcome.steps] == ["xelatex pass 1", "xdvipdfmx"]
+    assert direct == alone
+    assert texrun.settled_path(document).is_file(), "the next build may take the direct pass again"
+
+
+@pytest.mark.parametrize(("old", "new", "what"), [
+    ("\\section{Second}", "\\section{Second, renamed}", "the table of contents and the bookmarks"),
+    ("in a paragraph.", "in a paragraph\\index{paragraph}.", "the index"),
+    ("See section", "\\clearpage\nSee section", "a page number another page refers to"),
+])
+def test_a_change_a_next_pass_would_read_hands_over_to_latexmk(
+        document: texrun.Commands, tmp_path: Path, old: str, new: str, what: str) -> None:
+    _edit(document, old, new)
+    outcome, direct, alone = _both_ways(document, tmp_path)
+    assert outcome.handed_over, f"{what} changed: latexmk must run the passes that follow"
+    assert [step for step, _ in outcome.steps] == ["xelatex pass 1"]
+    assert "'xelatex': time =" in outcome.output
+    assert direct == alone
+
+
+def test_a_failed_pass_is_reported_by_latexmk_and_leaves_no_record(document: texrun.Commands) -> None:
+    _edit(document, "Some words", "Some \\undefinedcommand words")
+    outcome = texrun.typeset(document)
+    assert outcome.returncode != 0 and outcome.handed_over
+    assert "Undefined control sequence" in document.stem.with_suffix(".log").read_text(encoding="utf-8")
+    assert not texrun.settled_path(document).exists()
+
+    _edit(document, "Some \\undefinedcommand words", "Some words")
+    again = texrun.typeset(document)
+    assert again.returncode == 0 and again.handed_over and not again.steps, "no record: latexmk's run"
+    assert texrun.settled_path(document).is_file()
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda c: c.stem.with_suffix(".aux").write_text("\\relax\n", encoding="utf-8"),
+    lambda c: c.stem.with_suffix(".ind").unlink(),
+    lambda c: texrun.settled_path(c).write_text("not json", encoding="utf-8"),
+    lambda c: texrun.settled_path(c).write_text(json.dumps({"files": {}}), encoding="utf-8"),
+], ids=["aux-edited", "ind-missing", "record-broken", "record-empty"])
+def test_files_that_are_not_the_recorded_ones_go_to_latexmk(
+        document: texrun.Commands, tamper: Callable[[texrun.Commands], None]) -> None:
+    _edit(document, "Some words", "Some other words")
+    tamper(document)
+    outcome = texrun.typeset(document)
+    assert outcome.returncode == 0, outcome.output
+    assert outcome.handed_over and not outcome.steps
+
+
+def _pdf_steps(project_root: Path, tag: str) -> dict[str, list[str]]:
+    records = json.loads((project_root / "build" / "logs" / f"{tag}.phases.json").read_text(encoding="utf-8"))
+    steps: dict[str, list[str]] = {}
+    for record in records:
+        fmt, _, step = record["phase"].partition(": ")
+        if fmt in {"pdf", "bilingual"}:
+            steps.setdefault(fmt, []).append(step)
+    return steps
+
+
+@pytest.mark.slow
+def test_the_editions_pdfs_typeset_directly_are_latexmks(tmp_path: Path) -> None:
+    """The command lines texrun runs for the PDF (Sphinx's latexmkrc, through make) and for the
+    bilingual PDF (latexmk's defaults) are latexmk's own: after a changed translation, the files
+    are the same when the records are removed and latexmk typesets them."""
+    ways = ("direct", "latexmk")
+    projects = {way: copy_root("basic", tmp_path / way) for way in ways}
+
+    def build() -> dict[str, dict[str, bytes]]:
+        for way in ways:
+            run_cli("build", "--lang", "yua", "--formats", "pdf,bilingual", root=projects[way].root, check=True)
+        return {way: {p.name: p.read_bytes() for p in sorted(projects[way].distdir.glob("*.pdf"))} for way in ways}
+
+    def change(old: str, new: str) -> None:
+        for way, project in projects.items():
+            catalog = project.catalogdir("yua") / "capitulo.po"
+            catalog.write_text(catalog.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+            if way == "latexmk":
+                for record in project.builddir.rglob(f"*{texrun.SETTLED_SUFFIX}"):
+                    record.unlink()
+
+    full = build()
+    assert len(full["direct"]) == 2 and full["direct"] == full["latexmk"]
+
+    change('e̱ ɨ́ end."', 'e̱ ɨ́ end, once more."')  # a paragraph: nothing moves
+    again = build()
+    assert again["direct"] != full["direct"]
+    assert again["direct"] == again["latexmk"]
+    assert _pdf_steps(projects["direct"].root, "yua") == {"pdf": ["xelatex pass 1", "xdvipdfmx"],
+                                                           "bilingual": ["xelatex pass 1", "xdvipdfmx"]}
+    assert "xelatex pass 1" in _pdf_steps(projects["latexmk"].root, "yua")["pdf"]
+
+    change('msgid "Sección con referencias"\nmsgstr ""', 'msgid "Sección con referencias"\nmsgstr "FIXTURE-YUA xook"')
+    third = build()  # a heading: the table of contents and the bookmarks change
+    assert third["direct"] == third["latexmk"]
+    assert _pdf_steps(projects["direct"].root, "yua")["pdf"][:2] == ["xelatex pass 1", "xelatex pass 2"]
