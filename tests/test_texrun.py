@@ -126,6 +126,33 @@ def test_files_that_are_not_the_recorded_ones_go_to_latexmk(
     assert outcome.handed_over and not outcome.steps
 
 
+def test_a_source_of_another_latexmk_rule_that_changed_goes_to_latexmk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bibliography: bibtex is a rule of latexmk's, with the .bib as its source. A changed entry
+    must reach the PDF even though the document's own files did not change."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    directory = tmp_path / "doc"
+    directory.mkdir()
+    (directory / "doc.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\nAs shown~\\cite{one}.\n"
+        "\\bibliographystyle{plain}\n\\bibliography{refs}\n\\end{document}\n", encoding="utf-8")
+    bib = directory / "refs.bib"
+    bib.write_text("@book{one, title={First Title}, author={A. Author}, year={2020}}\n", encoding="utf-8")
+    commands = texrun.Commands(
+        cwd=directory, stem=directory / "doc",
+        latexmk=["latexmk", "-xelatex", "-silent", "-time", "doc.tex"],
+        xelatex=["xelatex", "-no-pdf", "-interaction=batchmode", "-recorder", "doc.tex"],
+        xdvipdfmx=["xdvipdfmx", "-E", "-o", "doc.pdf", "-q", "doc.xdv"])
+    assert texrun.typeset(commands).returncode == 0
+    assert texrun.other_rules_current(commands)
+
+    bib.write_text("@book{one, title={Second Title}, author={A. Author}, year={2020}}\n", encoding="utf-8")
+    assert not texrun.other_rules_current(commands)
+    outcome = texrun.typeset(commands)
+    assert outcome.returncode == 0 and outcome.handed_over and not outcome.steps, outcome.output
+    assert "Second Title" in directory.joinpath("doc.bbl").read_text(encoding="utf-8")
+
+
 def _pdf_steps(project_root: Path, tag: str) -> dict[str, list[str]]:
     records = json.loads((project_root / "build" / "logs" / f"{tag}.phases.json").read_text(encoding="utf-8"))
     steps: dict[str, list[str]] = {}

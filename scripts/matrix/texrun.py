@@ -12,7 +12,9 @@ one pass is run here, with latexmk's own command lines, and latexmk keeps everyt
   wrote besides its outputs (the OUTPUT lines of its .fls: .aux, .toc, .out, .idx) and of the
   .ind;
 - the next build runs one pass directly only when that record matches the files on disk (the
-  previous run was complete and nothing touched them since). If the pass leaves every recorded
+  previous run was complete and nothing touched them since) and latexmk's other rules would not
+  run (every source its database lists for xindy, bibtex or a custom dependency still has the
+  MD5 recorded there: a changed .bib goes to latexmk). If the pass leaves every recorded
   file as it was (the .aux without its page-count line when latexmk is told to ignore it, see
   texpasses) and its log asks for no rerun, the next pass would read exactly what this one read:
   the output is final, and xdvipdfmx makes the PDF as latexmk would have;
@@ -118,6 +120,32 @@ def record_settled(commands: Commands) -> None:
         write_atomic(settled_path(commands), json.dumps({"files": state}, indent=1, sort_keys=True).encode())
 
 
+FDB_RULE_RE = re.compile(r'^\["([^"]+)"\]')
+FDB_SOURCE_RE = re.compile(r'^  "([^"]+)" \S+ \S+ ([0-9a-f]{32}) ')
+PRIMARY_RULES = frozenset({"xelatex", "xdvipdfmx"})
+
+
+def other_rules_current(commands: Commands) -> bool:
+    """Whether latexmk would run none of its rules besides xelatex and xdvipdfmx: every source
+    file its database (<stem>.fdb_latexmk) lists for them has the MD5 recorded there."""
+    try:
+        lines = commands.stem.with_suffix(".fdb_latexmk").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    rule = None
+    for line in lines:
+        if match := FDB_RULE_RE.match(line):
+            rule = match.group(1)
+        elif rule is not None and rule not in PRIMARY_RULES and (match := FDB_SOURCE_RE.match(line)):
+            try:
+                data = (commands.cwd / match.group(1)).read_bytes()
+            except OSError:
+                return False
+            if hashlib.md5(data, usedforsecurity=False).hexdigest() != match.group(2):
+                return False
+    return rule is not None
+
+
 def _run(argv: list[str], cwd: Path, stdin: Path | None = None) -> tuple[subprocess.CompletedProcess[bytes], float]:
     started = time.perf_counter()
     if stdin is None:
@@ -149,7 +177,8 @@ def typeset(commands: Commands) -> Outcome:
     settled = load_settled(commands)
     settled_path(commands).unlink(missing_ok=True)  # written again only after a complete run
     force = False
-    if settled is not None and current_state(commands, [commands.cwd / name for name in settled]) == settled:
+    if (settled is not None and current_state(commands, [commands.cwd / name for name in settled]) == settled
+            and other_rules_current(commands)):
         # No PDF of an older pass may stay if this run is cut short: latexmk would take it as made.
         commands.stem.with_suffix(".pdf").unlink(missing_ok=True)
         outcome = Outcome(0)
