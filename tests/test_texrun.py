@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from scripts.matrix import texrun
+from scripts.matrix.bilingual import bilingual_commands
+from scripts.matrix.produce import pdf_commands
+from scripts.project import edition_basename
 from tests.conftest import copy_root, run_cli
 
 DOCUMENT = r"""\documentclass{article}
@@ -37,11 +40,7 @@ def document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> texrun.Commands
     directory = tmp_path / "doc"
     directory.mkdir()
     (directory / "doc.tex").write_text(DOCUMENT, encoding="utf-8")
-    commands = texrun.Commands(
-        cwd=directory, stem=directory / "doc",
-        latexmk=["latexmk", "-xelatex", "-silent", "-time", "doc.tex"],
-        xelatex=["xelatex", "-no-pdf", "-interaction=batchmode", "-recorder", "doc.tex"],
-        xdvipdfmx=["xdvipdfmx", "-E", "-o", "doc.pdf", "-q", "doc.xdv"])
+    commands = bilingual_commands(directory / "doc")
     first = texrun.typeset(commands)
     assert first.returncode == 0, first.output
     assert first.handed_over, "nothing on record yet: latexmk's run"
@@ -73,9 +72,15 @@ def _both_ways(commands: texrun.Commands, tmp_path: Path) -> tuple[texrun.Outcom
     return outcome, direct, commands.stem.with_suffix(".pdf").read_bytes()
 
 
+@pytest.mark.parametrize(("old", "new"), [
+    ("Some words", "Some other words"),
+    # one more page, and nothing refers to it: only the .aux's page count changes, which latexmk
+    # is told to ignore (scripts/matrix/texpasses.py)
+    ("See section", "\\clearpage\nSee section"),
+], ids=["words", "page-count"])
 def test_a_change_that_moves_nothing_takes_one_direct_pass_and_makes_latexmks_pdf(
-        document: texrun.Commands, tmp_path: Path) -> None:
-    _edit(document, "Some words", "Some other words")
+        document: texrun.Commands, tmp_path: Path, old: str, new: str) -> None:
+    _edit(document, old, new)
     outcome, direct, alone = _both_ways(document, tmp_path)
     assert not outcome.handed_over and outcome.output == ""
     assert [step for step, _ in outcome.steps] == ["xelatex pass 1", "xdvipdfmx"]
@@ -86,7 +91,7 @@ def test_a_change_that_moves_nothing_takes_one_direct_pass_and_makes_latexmks_pd
 @pytest.mark.parametrize(("old", "new", "what"), [
     ("\\section{Second}", "\\section{Second, renamed}", "the table of contents and the bookmarks"),
     ("in a paragraph.", "in a paragraph\\index{paragraph}.", "the index"),
-    ("See section", "\\clearpage\nSee section", "a page number another page refers to"),
+    ("\\section{First}", "\\clearpage\n\\section{First}", "a page number another page refers to"),
 ])
 def test_a_change_a_next_pass_would_read_hands_over_to_latexmk(
         document: texrun.Commands, tmp_path: Path, old: str, new: str, what: str) -> None:
@@ -138,11 +143,7 @@ def test_a_source_of_another_latexmk_rule_that_changed_goes_to_latexmk(
         "\\bibliographystyle{plain}\n\\bibliography{refs}\n\\end{document}\n", encoding="utf-8")
     bib = directory / "refs.bib"
     bib.write_text("@book{one, title={First Title}, author={A. Author}, year={2020}}\n", encoding="utf-8")
-    commands = texrun.Commands(
-        cwd=directory, stem=directory / "doc",
-        latexmk=["latexmk", "-xelatex", "-silent", "-time", "doc.tex"],
-        xelatex=["xelatex", "-no-pdf", "-interaction=batchmode", "-recorder", "doc.tex"],
-        xdvipdfmx=["xdvipdfmx", "-E", "-o", "doc.pdf", "-q", "doc.xdv"])
+    commands = bilingual_commands(directory / "doc")
     assert texrun.typeset(commands).returncode == 0
     assert texrun.other_rules_current(commands)
 
@@ -199,3 +200,14 @@ def test_the_editions_pdfs_typeset_directly_are_latexmks(tmp_path: Path) -> None
     third = build()  # a heading: the table of contents and the bookmarks change
     assert third["direct"] == third["latexmk"]
     assert _pdf_steps(projects["direct"].root, "yua")["pdf"][:2] == ["xelatex pass 1", "xelatex pass 2"]
+
+    # A pass that fails hands over to latexmk told to process everything again (make passes -g on).
+    commands = pdf_commands(projects["direct"].builddir / "work" / "yua" / "latex" / edition_basename("yua"))
+    tex = commands.stem.with_suffix(".tex")
+    text = tex.read_text(encoding="utf-8")
+    tex.write_text(text.replace("\\begin{document}", "\\begin{document}\n\\undefinedcommand", 1), encoding="utf-8")
+    failed = texrun.typeset(commands)
+    assert failed.returncode != 0 and failed.handed_over
+    assert [step for step, _ in failed.steps] == ["xelatex pass 1"]
+    assert "'xelatex': time =" in failed.output and "invalid option" not in failed.output, failed.output
+    assert not texrun.settled_path(commands).exists()

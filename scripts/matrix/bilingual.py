@@ -10,6 +10,7 @@ A language whose registry entry does not ask for a bilingual edition (the source
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from scripts.atomic import write_atomic
 from scripts.formats import OutputFormat
@@ -39,14 +40,19 @@ def produce_bilingual(job: EditionJob, fmt: OutputFormat) -> Produced:
     job.sphinx(fmt.builder, outdir)
     replace_tree(outdir / HTML_DIR, job.site / SITE_DIR / job.tag)
     stem = outdir / f"{edition_basename(job.tag)}{TEX_SUFFIX}"
+    return publish_latex_pdf(job, fmt, texrun.Typesetting(bilingual_commands(stem)),
+                             "xelatex failed (bilingual edition):")
+
+
+def bilingual_commands(stem: Path) -> texrun.Commands:
+    """How the bilingual PDF is typeset: latexmk with its default $xelatex ("xelatex %O %S") and
+    $xdvipdfmx ("xdvipdfmx -E -o %D %O %S"), as no latexmkrc is written beside it; and the one
+    pass scripts.matrix.texrun runs itself when it is the only one needed."""
     tex = stem.with_suffix(".tex")
     passes = texpasses.prepare(tex)
-    # latexmk's default $xelatex ("xelatex %O %S") and $xdvipdfmx ("xdvipdfmx -E -o %D %O %S"):
-    # no latexmkrc is written here.
-    commands = texrun.Commands(
-        cwd=outdir, stem=stem,
-        latexmk=["latexmk", "-xelatex", "-silent", "-time", *passes, f"-latexoption={LATEX_OPTIONS}", tex.name],
+    latexmk = ["latexmk", "-xelatex", "-silent", "-time", *passes, f"-latexoption={LATEX_OPTIONS}", tex.name]
+    return texrun.Commands(
+        cwd=stem.parent, stem=stem, latexmk=latexmk, latexmk_again=[*latexmk[:1], "-g", *latexmk[1:]],
         xelatex=["xelatex", "-no-pdf", *LATEX_OPTIONS.split(), *LATEXMK_PASS_OPTIONS[1:], tex.name],
         xdvipdfmx=["xdvipdfmx", "-E", "-o", stem.with_suffix(".pdf").name, "-q", stem.with_suffix(".xdv").name],
         ignore_page_count=bool(passes))
-    return publish_latex_pdf(job, fmt, texrun.Typesetting(commands), "xelatex failed (bilingual edition):")

@@ -64,18 +64,25 @@ def produce_pdf(job: EditionJob, fmt: OutputFormat) -> Produced:
     latex_dir = job.work / "latex"
     job.sphinx(fmt.builder, latex_dir)
     stem = latex_dir / edition_basename(job.tag)
-    tex = stem.with_suffix(".tex")
+    return publish_latex_pdf(job, fmt, texrun.Typesetting(pdf_commands(stem)), "xelatex failed:")
+
+
+def pdf_commands(stem: Path) -> texrun.Commands:
+    """How the edition's PDF is typeset: latexmk through the Makefile Sphinx writes (its
+    latexmkrc sets $xelatex), and the one pass scripts.matrix.texrun runs itself when it is the
+    only one needed, with the command lines latexmk would run."""
+    latex_dir, tex = stem.parent, stem.with_suffix(".tex")
     passes = texpasses.prepare(tex)
-    options = " ".join([LATEXMK_OPTIONS, *(shlex.quote(o) for o in passes)])
-    # What latexmk runs for one pass, from Sphinx's latexmkrc ($xelatex) and LATEXMK_OPTIONS:
-    # scripts.matrix.texrun runs that pass itself when it is the only one needed.
-    commands = texrun.Commands(
-        cwd=latex_dir, stem=stem,
-        latexmk=["make", "-C", str(latex_dir), "all-pdf", f"LATEXMKOPTS={options}", f"LATEXOPTS={LATEX_OPTIONS}"],
+
+    def make(*extra: str) -> list[str]:
+        options = " ".join([LATEXMK_OPTIONS, *extra, *(shlex.quote(o) for o in passes)])
+        return ["make", "-C", str(latex_dir), "all-pdf", f"LATEXMKOPTS={options}", f"LATEXOPTS={LATEX_OPTIONS}"]
+
+    return texrun.Commands(
+        cwd=latex_dir, stem=stem, latexmk=make(), latexmk_again=make("-g"),
         xelatex=["xelatex", "--no-pdf", *LATEX_OPTIONS.split(), *LATEXMK_PASS_OPTIONS, tex.name],
         xdvipdfmx=["xdvipdfmx", "-q", "-E", "-o", stem.with_suffix(".pdf").name, "-q"], xdv_on_stdin=True,
         ignore_page_count=bool(passes))
-    return publish_latex_pdf(job, fmt, texrun.Typesetting(commands), "xelatex failed:")
 
 
 def publish_latex_pdf(job: EditionJob, fmt: OutputFormat, typesetting: texrun.Typesetting,

@@ -56,6 +56,7 @@ class Commands:
     cwd: Path
     stem: Path  # the document without its suffix: <cwd>/<name>
     latexmk: list[str]
+    latexmk_again: list[str]  # the same, told to process everything again (-g)
     xelatex: list[str]
     xdvipdfmx: list[str]
     xdv_on_stdin: bool = False  # xdvipdfmx reads the XDV on its standard input (`< %S`)
@@ -70,14 +71,19 @@ class Outcome:
     handed_over: bool = False  # latexmk ran (no settled run before, or the pass changed something)
 
 
-def _digest(path: Path, ignore_page_count: bool) -> str | None:
+def _content(path: Path, ignore_page_count: bool) -> bytes | None:
+    """The file's bytes as latexmk hashes them (without the page-count line of an .aux when it is
+    told to ignore it), or None when it cannot be read."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    if ignore_page_count and path.suffix == ".aux":
-        data = PAGE_COUNT_LINE.sub(b"", data)
-    return hashlib.sha256(data).hexdigest()
+    return PAGE_COUNT_LINE.sub(b"", data) if ignore_page_count and path.suffix == ".aux" else data
+
+
+def _digest(path: Path, ignore_page_count: bool) -> str | None:
+    data = _content(path, ignore_page_count)
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 def written_files(commands: Commands) -> list[Path]:
@@ -137,11 +143,8 @@ def other_rules_current(commands: Commands) -> bool:
         if match := FDB_RULE_RE.match(line):
             rule = match.group(1)
         elif rule is not None and rule not in PRIMARY_RULES and (match := FDB_SOURCE_RE.match(line)):
-            try:
-                data = (commands.cwd / match.group(1)).read_bytes()
-            except OSError:
-                return False
-            if hashlib.md5(data, usedforsecurity=False).hexdigest() != match.group(2):
+            data = _content(commands.cwd / match.group(1), commands.ignore_page_count)
+            if data is None or hashlib.md5(data, usedforsecurity=False).hexdigest() != match.group(2):
                 return False
     return rule is not None
 
@@ -195,8 +198,7 @@ def typeset(commands: Commands) -> Outcome:
         steps = outcome.steps
     else:
         steps = []
-    argv = [*commands.latexmk[:1], "-g", *commands.latexmk[1:]] if force else commands.latexmk
-    done = subprocess.run(argv, cwd=commands.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    done = subprocess.run(commands.latexmk_again if force else commands.latexmk, cwd=commands.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           stdin=subprocess.DEVNULL, check=False)
     if done.returncode == 0:
         record_settled(commands)
