@@ -88,6 +88,37 @@ def test_a_change_that_moves_nothing_takes_one_direct_pass_and_makes_latexmks_pd
     assert texrun.settled_path(document).is_file(), "the next build may take the direct pass again"
 
 
+def test_when_nothing_it_reads_changed_nothing_is_typeset(document: texrun.Commands) -> None:
+    """The worker typesets again when anything of the edition changed, also when the LaTeX did
+    not (a catalog of a chapter the edition leaves out): then nothing runs, as latexmk would
+    have found (its own database is not current after a direct pass, so it would typeset)."""
+    _edit(document, "Some words", "Some other words")
+    assert not texrun.typeset(document).handed_over
+    pdf = document.stem.with_suffix(".pdf")
+    before = pdf.stat().st_mtime_ns
+    outcome = texrun.typeset(document)
+    assert outcome == texrun.Outcome(0)
+    assert pdf.stat().st_mtime_ns == before
+    assert texrun.settled_path(document).is_file()
+
+
+def test_a_file_read_from_elsewhere_that_changed_is_typeset_again(
+        document: texrun.Commands, tmp_path: Path) -> None:
+    """TeX's own files and the fonts are compared by size and mtime, as latexmk first does: an
+    updated package reaches the PDF even when the document's directory did not change."""
+    package = tmp_path / "texmf" / "words.tex"
+    package.parent.mkdir()
+    package.write_text("\\def\\extraword{first}\n", encoding="utf-8")
+    _edit(document, "Some words", f"Some \\input{{{package}}}\\extraword{{}} words")
+    assert texrun.typeset(document).returncode == 0
+    assert texrun.typeset(document) == texrun.Outcome(0)
+
+    package.write_text("\\def\\extraword{second}\n", encoding="utf-8")
+    outcome, direct, alone = _both_ways(document, tmp_path)
+    assert not outcome.handed_over and [step for step, _ in outcome.steps] == ["xelatex pass 1", "xdvipdfmx"]
+    assert direct == alone
+
+
 @pytest.mark.parametrize(("old", "new", "what"), [
     ("\\section{Second}", "\\section{Second, renamed}", "the table of contents and the bookmarks"),
     ("in a paragraph.", "in a paragraph\\index{paragraph}.", "the index"),

@@ -8,13 +8,18 @@ the structure rarely moves, so latexmk runs one pass, and its own work around th
 the log). latexmk has no setting that skips that parse (`-recorder-` did not change it). So the
 one pass is run here, with latexmk's own command lines, and latexmk keeps everything else:
 
-- after every complete run, ``<stem>.settled`` records the SHA-256 of each file the last pass
-  wrote besides its outputs (the OUTPUT lines of its .fls: .aux, .toc, .out, .idx) and of the
-  .ind;
-- the next build runs one pass directly only when that record matches the files on disk (the
-  previous run was complete and nothing touched them since) and latexmk's other rules would not
-  run (every source its database lists for xindy, bibtex or a custom dependency still has the
-  MD5 recorded there: a changed .bib goes to latexmk). If the pass leaves every recorded
+- after every complete run, ``<stem>.settled`` records what the next build needs to decide: the
+  SHA-256 of each file the last pass wrote besides its outputs (the OUTPUT lines of its .fls:
+  .aux, .toc, .out, .idx) and of the .ind; the SHA-256 of each file it read from the document's
+  directory (the .tex, Sphinx's style files, the figures); the size and mtime of each file it
+  read elsewhere (TeX Live's own files, the fonts), as latexmk first compares them; the PDF's
+  SHA-256, and the two commands;
+- when that record matches the files on disk (the previous run was complete and nothing touched
+  them since) and latexmk's other rules would not run (every source its database lists for
+  xindy, bibtex or a custom dependency still has the MD5 recorded there: a changed .bib goes to
+  latexmk), nothing is typeset if nothing the pass reads changed either (a catalog of a chapter
+  the edition leaves out: latexmk would have found nothing to do, and its database is not
+  current after a direct pass). Otherwise one pass runs directly. If it leaves every written
   file as it was (the .aux without its page-count line when latexmk is told to ignore it, see
   texpasses) and its log asks for no rerun, the next pass would read exactly what this one read:
   the output is final, and xdvipdfmx makes the PDF as latexmk would have;
@@ -33,7 +38,7 @@ import re
 import subprocess
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from scripts.atomic import write_atomic
@@ -86,44 +91,106 @@ def _digest(path: Path, ignore_page_count: bool) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
-def written_files(commands: Commands) -> list[Path]:
-    """The files the last pass wrote in `cwd` that a later step reads (from its .fls), and the .ind."""
+def _recorded(commands: Commands, kind: str) -> set[str]:
+    """The names of the files in `cwd` that the last pass's .fls lists as `kind` (INPUT, OUTPUT)."""
     try:
         lines = commands.stem.with_suffix(".fls").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
-        return []
-    names = {line.removeprefix("OUTPUT ").removeprefix("./") for line in lines if line.startswith("OUTPUT ")}
-    paths = {commands.cwd / name for name in names if "/" not in name and Path(name).suffix not in PASS_OUTPUTS}
+        return set()
+    names = {line.removeprefix(f"{kind} ").removeprefix("./") for line in lines if line.startswith(f"{kind} ")}
+    return {name for name in names if name and "/" not in name}
+
+
+def written_files(commands: Commands) -> list[Path]:
+    """The files the last pass wrote in `cwd` that a later step reads (from its .fls), and the .ind."""
+    paths = {commands.cwd / name for name in _recorded(commands, "OUTPUT") if Path(name).suffix not in PASS_OUTPUTS}
     index = commands.stem.with_suffix(".ind")
     if index.exists():
         paths.add(index)
     return sorted(paths)
 
 
+def read_files(commands: Commands) -> tuple[list[Path], list[Path]]:
+    """The files the last pass read (its .fls): (from `cwd`, besides those a pass or xindy
+    writes; from anywhere else: TeX's own files, the fonts)."""
+    written = {path.name for path in written_files(commands)}
+    here = sorted(commands.cwd / name for name in _recorded(commands, "INPUT") - written)
+    try:
+        lines = commands.stem.with_suffix(".fls").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    elsewhere = {line.removeprefix("INPUT ") for line in lines if line.startswith("INPUT ")}
+    return here, sorted(commands.cwd / name for name in elsewhere if "/" in name.removeprefix("./"))
+
+
 def current_state(commands: Commands, paths: list[Path]) -> dict[str, str | None]:
     return {path.name: _digest(path, commands.ignore_page_count) for path in paths}
+
+
+def _identities(paths: list[Path]) -> dict[str, list[int] | None]:
+    identities: dict[str, list[int] | None] = {}
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            identities[str(path)] = None
+        else:
+            identities[str(path)] = [info.st_size, info.st_mtime_ns]
+    return identities
 
 
 def settled_path(commands: Commands) -> Path:
     return commands.stem.with_name(commands.stem.name + SETTLED_SUFFIX)
 
 
-def load_settled(commands: Commands) -> dict[str, str] | None:
+@dataclass
+class Record:
+    """What a complete run leaves for the next build to decide with (see the module's docstring)."""
+
+    files: dict[str, str | None]
+    inputs: dict[str, str | None]
+    elsewhere: dict[str, list[int] | None]
+    pdf: str | None
+    commands: list[list[str]]
+
+    @classmethod
+    def of(cls, commands: Commands) -> Record:
+        here, elsewhere = read_files(commands)
+        return cls(files=current_state(commands, written_files(commands)), inputs=current_state(commands, here),
+                   elsewhere=_identities(elsewhere), pdf=_digest(commands.stem.with_suffix(".pdf"), False),
+                   commands=[commands.xelatex, commands.xdvipdfmx])
+
+    def complete(self) -> bool:
+        return bool(self.files and self.inputs and self.pdf) and all(self.files.values()) and all(
+            self.inputs.values()) and all(self.elsewhere.values())
+
+    def written_unchanged(self, commands: Commands) -> bool:
+        return current_state(commands, [commands.cwd / name for name in self.files]) == self.files
+
+    def read_unchanged(self, commands: Commands) -> bool:
+        """Nothing a pass reads changed, the PDF is the one recorded, the commands are the same."""
+        return (self.commands == [commands.xelatex, commands.xdvipdfmx]
+                and _digest(commands.stem.with_suffix(".pdf"), False) == self.pdf
+                and _identities([Path(name) for name in self.elsewhere]) == self.elsewhere
+                and current_state(commands, [commands.cwd / name for name in self.inputs]) == self.inputs)
+
+
+def load_record(commands: Commands) -> Record | None:
     try:
-        record = json.loads(settled_path(commands).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(settled_path(commands).read_text(encoding="utf-8"))
+        record = Record(**data)
+    except (OSError, ValueError, TypeError):
         return None
-    files = record.get("files") if isinstance(record, dict) else None
-    if not isinstance(files, dict) or not files or not all(isinstance(v, str) for v in files.values()):
-        return None
-    return files
+    valid = (isinstance(record.files, dict) and isinstance(record.inputs, dict) and isinstance(record.elsewhere, dict)
+             and isinstance(record.commands, list))
+    return record if valid and record.complete() else None
 
 
-def record_settled(commands: Commands) -> None:
-    """After a complete run: what the next build's single pass must leave unchanged."""
-    state = current_state(commands, written_files(commands))
-    if state and all(state.values()):
-        write_atomic(settled_path(commands), json.dumps({"files": state}, indent=1, sort_keys=True).encode())
+def save_record(commands: Commands, record: Record | None = None) -> None:
+    """After a complete run: the record of the files as they are now (or `record`, unchanged)."""
+    record = record or Record.of(commands)
+    if record.complete():
+        write_atomic(settled_path(commands), json.dumps(asdict(record), indent=1, sort_keys=True).encode())
 
 
 FDB_RULE_RE = re.compile(r'^\["([^"]+)"\]')
@@ -161,7 +228,7 @@ def _run(argv: list[str], cwd: Path, stdin: Path | None = None) -> tuple[subproc
     return done, time.perf_counter() - started
 
 
-def _one_pass(commands: Commands, settled: dict[str, str], outcome: Outcome) -> bool | None:
+def _one_pass(commands: Commands, written: dict[str, str | None], outcome: Outcome) -> bool | None:
     """Run one xelatex pass; True when its output is final, False to hand over, None if it failed."""
     done, seconds = _run(commands.xelatex, commands.cwd)
     outcome.steps.append(("xelatex pass 1", seconds))
@@ -172,36 +239,37 @@ def _one_pass(commands: Commands, settled: dict[str, str], outcome: Outcome) -> 
         log = commands.stem.with_suffix(".log").read_bytes()
     except OSError:
         return False
-    return after == settled and not RERUN_RE.search(log)
+    return after == written and not RERUN_RE.search(log)
 
 
 def typeset(commands: Commands) -> Outcome:
-    """The PDF of `commands.stem`: one direct pass when that is all it needs, else latexmk."""
-    settled = load_settled(commands)
+    """The PDF of `commands.stem`: nothing when nothing it reads changed, one direct pass when
+    that is all it needs, else latexmk."""
+    record = load_record(commands)
     settled_path(commands).unlink(missing_ok=True)  # written again only after a complete run
     force = False
-    if (settled is not None and current_state(commands, [commands.cwd / name for name in settled]) == settled
-            and other_rules_current(commands)):
+    steps: list[tuple[str, float]] = []
+    if record is not None and record.written_unchanged(commands) and other_rules_current(commands):
+        if record.read_unchanged(commands):
+            save_record(commands, record)
+            return Outcome(0)
         # No PDF of an older pass may stay if this run is cut short: latexmk would take it as made.
         commands.stem.with_suffix(".pdf").unlink(missing_ok=True)
-        outcome = Outcome(0)
-        final = _one_pass(commands, settled, outcome)
+        outcome = Outcome(0, steps=steps)
+        final = _one_pass(commands, record.files, outcome)
         if final:
             xdv = commands.stem.with_suffix(".xdv")
             done, seconds = _run(commands.xdvipdfmx, commands.cwd, xdv if commands.xdv_on_stdin else None)
-            outcome.steps.append(("xdvipdfmx", seconds))
+            steps.append(("xdvipdfmx", seconds))
             if done.returncode == 0:
-                record_settled(commands)
+                save_record(commands)
                 return outcome
             force = True
         force = force or final is None
-        steps = outcome.steps
-    else:
-        steps = []
-    done = subprocess.run(commands.latexmk_again if force else commands.latexmk, cwd=commands.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          stdin=subprocess.DEVNULL, check=False)
+    done = subprocess.run(commands.latexmk_again if force else commands.latexmk, cwd=commands.cwd,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=False)
     if done.returncode == 0:
-        record_settled(commands)
+        save_record(commands)
     return Outcome(done.returncode, done.stdout.decode("utf-8", "replace"), steps, handed_over=True)
 
 
