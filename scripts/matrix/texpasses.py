@@ -29,6 +29,8 @@ from pathlib import Path
 from scripts.atomic import write_atomic
 
 RC_FILE = Path(__file__).with_name("latexmk-page-count.rc")
+# The line that file tells latexmk to ignore, as scripts.matrix.texrun compares an .aux the same way.
+PAGE_COUNT_LINE = re.compile(rb"^\\gdef \\@abspage@last\{.*\n?", re.MULTILINE)
 # Sphinx's xindy and makeindex styles (sphinx.xdy, python.ist) open the index with this environment.
 INDEX_ENVIRONMENT = "sphinxtheindex"
 EMPTY_INDEX = f"\\begin{{{INDEX_ENVIRONMENT}}}\n\\end{{{INDEX_ENVIRONMENT}}}\n"

@@ -38,15 +38,16 @@ import re
 import subprocess
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from scripts.atomic import write_atomic
+from scripts.matrix import texpasses
 
 SETTLED_SUFFIX = ".settled"
 # What xelatex writes that no later pass reads: the outputs, its log and its recorder file.
 PASS_OUTPUTS = frozenset({".xdv", ".pdf", ".log", ".fls"})
-PAGE_COUNT_LINE = re.compile(rb"^\\gdef \\@abspage@last\{.*\n?", re.MULTILINE)
 # What asks for another pass in a log: LaTeX's and rerunfilecheck's "Rerun to get ... right" (the
 # one latexmk looks for), longtable's "Rerun LaTeX", "Please rerun LaTeX". Not rerunfilecheck's
 # own banner ("Rerun checks for auxiliary files").
@@ -83,7 +84,7 @@ def _content(path: Path, ignore_page_count: bool) -> bytes | None:
         data = path.read_bytes()
     except OSError:
         return None
-    return PAGE_COUNT_LINE.sub(b"", data) if ignore_page_count and path.suffix == ".aux" else data
+    return texpasses.PAGE_COUNT_LINE.sub(b"", data) if ignore_page_count and path.suffix == ".aux" else data
 
 
 def _digest(path: Path, ignore_page_count: bool) -> str | None:
@@ -91,36 +92,31 @@ def _digest(path: Path, ignore_page_count: bool) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
-def _recorded(commands: Commands, kind: str) -> set[str]:
-    """The names of the files in `cwd` that the last pass's .fls lists as `kind` (INPUT, OUTPUT)."""
+def _fls(commands: Commands) -> tuple[set[str], set[str]]:
+    """The names the last pass's .fls lists as INPUT and as OUTPUT, those in `cwd` without "./"."""
     try:
         lines = commands.stem.with_suffix(".fls").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
-        return set()
-    names = {line.removeprefix(f"{kind} ").removeprefix("./") for line in lines if line.startswith(f"{kind} ")}
-    return {name for name in names if name and "/" not in name}
+        return set(), set()
+    found: dict[str, set[str]] = {"INPUT": set(), "OUTPUT": set()}
+    for line in lines:
+        kind, _, name = line.partition(" ")
+        if kind in found and name:
+            found[kind].add(name.removeprefix("./"))
+    return found["INPUT"], found["OUTPUT"]
 
 
-def written_files(commands: Commands) -> list[Path]:
-    """The files the last pass wrote in `cwd` that a later step reads (from its .fls), and the .ind."""
-    paths = {commands.cwd / name for name in _recorded(commands, "OUTPUT") if Path(name).suffix not in PASS_OUTPUTS}
+def _written(commands: Commands, outputs: set[str]) -> list[Path]:
+    paths = {commands.cwd / name for name in outputs if "/" not in name and Path(name).suffix not in PASS_OUTPUTS}
     index = commands.stem.with_suffix(".ind")
     if index.exists():
         paths.add(index)
     return sorted(paths)
 
 
-def read_files(commands: Commands) -> tuple[list[Path], list[Path]]:
-    """The files the last pass read (its .fls): (from `cwd`, besides those a pass or xindy
-    writes; from anywhere else: TeX's own files, the fonts)."""
-    written = {path.name for path in written_files(commands)}
-    here = sorted(commands.cwd / name for name in _recorded(commands, "INPUT") - written)
-    try:
-        lines = commands.stem.with_suffix(".fls").read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        lines = []
-    elsewhere = {line.removeprefix("INPUT ") for line in lines if line.startswith("INPUT ")}
-    return here, sorted(commands.cwd / name for name in elsewhere if "/" in name.removeprefix("./"))
+def written_files(commands: Commands) -> list[Path]:
+    """The files the last pass wrote in `cwd` that a later step reads (from its .fls), and the .ind."""
+    return _written(commands, _fls(commands)[1])
 
 
 def current_state(commands: Commands, paths: list[Path]) -> dict[str, str | None]:
@@ -155,8 +151,13 @@ class Record:
 
     @classmethod
     def of(cls, commands: Commands) -> Record:
-        here, elsewhere = read_files(commands)
-        return cls(files=current_state(commands, written_files(commands)), inputs=current_state(commands, here),
+        """The files as the last pass left them: what it wrote; what it read from `cwd` (besides
+        what a pass or xindy writes); what it read anywhere else (TeX's own files, the fonts)."""
+        inputs, outputs = _fls(commands)
+        written = _written(commands, outputs)
+        here = sorted(commands.cwd / name for name in inputs - {path.name for path in written} if "/" not in name)
+        elsewhere = sorted(commands.cwd / name for name in inputs if "/" in name)
+        return cls(files=current_state(commands, written), inputs=current_state(commands, here),
                    elsewhere=_identities(elsewhere), pdf=_digest(commands.stem.with_suffix(".pdf"), False),
                    commands=[commands.xelatex, commands.xdvipdfmx])
 
@@ -218,13 +219,9 @@ def other_rules_current(commands: Commands) -> bool:
 
 def _run(argv: list[str], cwd: Path, stdin: Path | None = None) -> tuple[subprocess.CompletedProcess[bytes], float]:
     started = time.perf_counter()
-    if stdin is None:
-        done = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              stdin=subprocess.DEVNULL, check=False)
-    else:
-        with stdin.open("rb") as source:
-            done = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  stdin=source, check=False)
+    with stdin.open("rb") if stdin is not None else nullcontext(subprocess.DEVNULL) as source:
+        done = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=source,
+                              check=False)
     return done, time.perf_counter() - started
 
 
@@ -266,8 +263,7 @@ def typeset(commands: Commands) -> Outcome:
                 return outcome
             force = True
         force = force or final is None
-    done = subprocess.run(commands.latexmk_again if force else commands.latexmk, cwd=commands.cwd,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=False)
+    done, _ = _run(commands.latexmk_again if force else commands.latexmk, commands.cwd)
     if done.returncode == 0:
         save_record(commands)
     return Outcome(done.returncode, done.stdout.decode("utf-8", "replace"), steps, handed_over=True)
