@@ -17,7 +17,7 @@ from scripts.archives import repack_epub
 from scripts.atomic import copy_atomic
 from scripts.diagnostics import Diagnostic, display_path
 from scripts.formats import OutputFormat
-from scripts.matrix import phases, texpasses, texrun
+from scripts.matrix import phases, texearly, texpasses, texrun
 from scripts.matrix.replace import prune_other_versions, replace_tree
 from scripts.matrix.worker import EditionJob, FormatFailed, Produced
 from scripts.project import Project, edition_basename
@@ -60,11 +60,24 @@ def produce_epub(job: EditionJob, fmt: OutputFormat) -> Produced:
 
 
 def produce_pdf(job: EditionJob, fmt: OutputFormat) -> Produced:
-    """LaTeX from Sphinx, then xelatex in the background (the other formats are written meanwhile)."""
+    """LaTeX from Sphinx, then xelatex in the background (the other formats are written meanwhile).
+    When a core would be idle, the one pass of an incremental build starts beside Sphinx on what
+    did not change (scripts.matrix.texearly)."""
     latex_dir = job.work / "latex"
-    job.sphinx(fmt.builder, latex_dir)
     stem = latex_dir / edition_basename(job.tag)
-    return publish_latex_pdf(job, fmt, texrun.Typesetting(pdf_commands(stem)), "xelatex failed:")
+    early = texearly.EarlyPass.start(stem, pdf_pass(stem)) if job.options.background_first else None
+    try:
+        job.sphinx(fmt.builder, latex_dir, on_read=early.documents_read if early else None)
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        raise
+    return publish_latex_pdf(job, fmt, texrun.Typesetting(pdf_commands(stem), early), "xelatex failed:")
+
+
+def pdf_pass(stem: Path) -> list[str]:
+    """One xelatex pass of the edition's PDF, as latexmk runs it (Sphinx's latexmkrc, LATEXOPTS)."""
+    return ["xelatex", "--no-pdf", *LATEX_OPTIONS.split(), *LATEXMK_PASS_OPTIONS, stem.with_suffix(".tex").name]
 
 
 def pdf_commands(stem: Path) -> texrun.Commands:
@@ -80,7 +93,7 @@ def pdf_commands(stem: Path) -> texrun.Commands:
 
     return texrun.Commands(
         cwd=latex_dir, stem=stem, latexmk=make(), latexmk_again=make("-g"),
-        xelatex=["xelatex", "--no-pdf", *LATEX_OPTIONS.split(), *LATEXMK_PASS_OPTIONS, tex.name],
+        xelatex=pdf_pass(stem),
         xdvipdfmx=["xdvipdfmx", "-q", "-E", "-o", stem.with_suffix(".pdf").name, "-q"], xdv_on_stdin=True,
         ignore_page_count=bool(passes))
 
@@ -95,6 +108,9 @@ def publish_latex_pdf(job: EditionJob, fmt: OutputFormat, typesetting: texrun.Ty
         outcome = typesetting.wait()
         for step, seconds in outcome.steps:
             phases.record(f"{fmt.name}: {step}", seconds, seconds)
+        if outcome.beside:  # not on the format's path: it ran while Sphinx read and wrote
+            phases.record(f"{fmt.name} (beside Sphinx): xelatex pass 1 before the LaTeX was written",
+                          outcome.beside, outcome.beside)
         phases.latexmk_rules(outcome.output, fmt.name,
                              passes_before=sum(step.startswith("xelatex") for step, _ in outcome.steps))
         pdf = stem.with_suffix(".pdf")

@@ -41,9 +41,13 @@ import time
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scripts.atomic import write_atomic
 from scripts.matrix import texpasses
+
+if TYPE_CHECKING:
+    from scripts.matrix.texearly import EarlyPass
 
 SETTLED_SUFFIX = ".settled"
 # What xelatex writes that no later pass reads: the outputs, its log and its recorder file.
@@ -75,6 +79,7 @@ class Outcome:
     output: str = ""  # latexmk's, when it ran
     steps: list[tuple[str, float]] = field(default_factory=list)  # what ran here: (step, seconds)
     handed_over: bool = False  # latexmk ran (no settled run before, or the pass changed something)
+    beside: float = 0.0  # seconds the pass ran before the LaTeX was written (scripts.matrix.texearly)
 
 
 def _content(path: Path, ignore_page_count: bool) -> bytes | None:
@@ -135,8 +140,8 @@ def _identities(paths: list[Path]) -> dict[str, list[int] | None]:
     return identities
 
 
-def settled_path(commands: Commands) -> Path:
-    return commands.stem.with_name(commands.stem.name + SETTLED_SUFFIX)
+def settled_path(stem: Path) -> Path:
+    return stem.with_name(stem.name + SETTLED_SUFFIX)
 
 
 @dataclass
@@ -176,9 +181,10 @@ class Record:
                 and current_state(commands, [commands.cwd / name for name in self.inputs]) == self.inputs)
 
 
-def load_record(commands: Commands) -> Record | None:
+def read_record(path: Path) -> Record | None:
+    """The record at `path` when it is a complete one, else None."""
     try:
-        data = json.loads(settled_path(commands).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
         record = Record(**data)
     except (OSError, ValueError, TypeError):
         return None
@@ -191,7 +197,7 @@ def save_record(commands: Commands, record: Record | None = None) -> None:
     """After a complete run: the record of the files as they are now (or `record`, unchanged)."""
     record = record or Record.of(commands)
     if record.complete():
-        write_atomic(settled_path(commands), json.dumps(asdict(record), indent=1, sort_keys=True).encode())
+        write_atomic(settled_path(commands.stem), json.dumps(asdict(record), indent=1, sort_keys=True).encode())
 
 
 FDB_RULE_RE = re.compile(r'^\["([^"]+)"\]')
@@ -225,11 +231,18 @@ def _run(argv: list[str], cwd: Path, stdin: Path | None = None) -> tuple[subproc
     return done, time.perf_counter() - started
 
 
-def _one_pass(commands: Commands, written: dict[str, str | None], outcome: Outcome) -> bool | None:
-    """Run one xelatex pass; True when its output is final, False to hand over, None if it failed."""
-    done, seconds = _run(commands.xelatex, commands.cwd)
+def _one_pass(commands: Commands, written: dict[str, str | None], outcome: Outcome,
+              early: EarlyPass | None) -> bool | None:
+    """Run one xelatex pass (or complete the one started early); True when its output is
+    final, False to hand over, None if it failed."""
+    ran = early.complete() if early is not None and early.xelatex == commands.xelatex else None
+    if ran is None:
+        done, seconds = _run(commands.xelatex, commands.cwd)
+        returncode = done.returncode
+    else:
+        returncode, seconds, outcome.beside = ran.returncode, ran.after, ran.beside
     outcome.steps.append(("xelatex pass 1", seconds))
-    if done.returncode != 0:
+    if returncode != 0:
         return None
     after = current_state(commands, written_files(commands))
     try:
@@ -239,21 +252,29 @@ def _one_pass(commands: Commands, written: dict[str, str | None], outcome: Outco
     return after == written and not RERUN_RE.search(log)
 
 
-def typeset(commands: Commands) -> Outcome:
+def typeset(commands: Commands, early: EarlyPass | None = None) -> Outcome:
     """The PDF of `commands.stem`: nothing when nothing it reads changed, one direct pass when
-    that is all it needs, else latexmk."""
-    record = load_record(commands)
-    settled_path(commands).unlink(missing_ok=True)  # written again only after a complete run
+    that is all it needs (the `early` one when it read what this pass would), else latexmk."""
+    try:
+        return _typeset(commands, early)
+    finally:
+        if early is not None:
+            early.cancel()  # not used, or used: nothing is left running, no directory is left
+
+
+def _typeset(commands: Commands, early: EarlyPass | None) -> Outcome:
+    record = read_record(settled_path(commands.stem))
+    settled_path(commands.stem).unlink(missing_ok=True)  # written again only after a complete run
     force = False
     steps: list[tuple[str, float]] = []
+    outcome = Outcome(0, steps=steps)
     if record is not None and record.written_unchanged(commands) and other_rules_current(commands):
         if record.read_unchanged(commands):
             save_record(commands, record)
             return Outcome(0)
         # No PDF of an older pass may stay if this run is cut short: latexmk would take it as made.
         commands.stem.with_suffix(".pdf").unlink(missing_ok=True)
-        outcome = Outcome(0, steps=steps)
-        final = _one_pass(commands, record.files, outcome)
+        final = _one_pass(commands, record.files, outcome, early)
         if final:
             xdv = commands.stem.with_suffix(".xdv")
             done, seconds = _run(commands.xdvipdfmx, commands.cwd, xdv if commands.xdv_on_stdin else None)
@@ -263,18 +284,22 @@ def typeset(commands: Commands) -> Outcome:
                 return outcome
             force = True
         force = force or final is None
+    if early is not None:
+        early.cancel()  # before latexmk, so that they do not share the cores
     done, _ = _run(commands.latexmk_again if force else commands.latexmk, commands.cwd)
     if done.returncode == 0:
         save_record(commands)
-    return Outcome(done.returncode, done.stdout.decode("utf-8", "replace"), steps, handed_over=True)
+    return Outcome(done.returncode, done.stdout.decode("utf-8", "replace"), steps, handed_over=True,
+                   beside=outcome.beside)
 
 
 class Typesetting:
     """`typeset` on a thread of its own: the worker writes the edition's other formats meanwhile
     (the thread only waits on xelatex and xdvipdfmx)."""
 
-    def __init__(self, commands: Commands) -> None:
+    def __init__(self, commands: Commands, early: EarlyPass | None = None) -> None:
         self.commands = commands
+        self.early = early
         self._outcome: Outcome | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name=f"typeset {commands.stem.name}", daemon=True)
@@ -282,7 +307,7 @@ class Typesetting:
 
     def _work(self) -> None:
         try:
-            self._outcome = typeset(self.commands)
+            self._outcome = typeset(self.commands, self.early)
         except BaseException as exc:  # noqa: BLE001 - raised again in the waiting thread
             self._error = exc
 

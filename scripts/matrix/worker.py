@@ -89,10 +89,11 @@ class _PhaseClock:
         self.lap("read")
 
 
-def run_sphinx(project: Project, tag: str, builder: str, outdir: Path,
-               freshenv: bool) -> tuple[list[Diagnostic], list[str]]:
+def run_sphinx(project: Project, tag: str, builder: str, outdir: Path, freshenv: bool,
+               on_read: Callable[[list[str]], None] | None = None) -> tuple[list[Diagnostic], list[str]]:
     """One Sphinx builder; returns its warnings (none: success) and, when it failed without a
-    warning, the reason. In this process, unless SPHINXBUILD names another sphinx-build to run."""
+    warning, the reason. In this process, unless SPHINXBUILD names another sphinx-build to run.
+    `on_read` is told which documents Sphinx is about to read (in this process only)."""
     from scripts.sphinx_warnings import sphinx_diagnostics  # noqa: PLC0415
 
     if command := os.environ.get("SPHINXBUILD", "").strip():
@@ -139,6 +140,8 @@ def run_sphinx(project: Project, tag: str, builder: str, outdir: Path,
         clock.lap("set-up")
         app.connect("env-before-read-docs", clock.before_read)
         app.connect("env-updated", clock.after_read)
+        if on_read is not None:  # after every other handler, which may add documents to read
+            app.connect("env-before-read-docs", lambda _app, _env, docnames: on_read(list(docnames)), priority=900)
         try:
             app.build()
         finally:
@@ -162,9 +165,9 @@ class EditionJob:
     dist: Path
     epoch: int | None = field(default=None)
 
-    def sphinx(self, builder: str, outdir: Path) -> None:
+    def sphinx(self, builder: str, outdir: Path, on_read: Callable[[list[str]], None] | None = None) -> None:
         """Run one builder; FormatFailed if it warned. Only the first builder may start afresh."""
-        problems, details = run_sphinx(self.project, self.tag, builder, outdir, self.freshenv)
+        problems, details = run_sphinx(self.project, self.tag, builder, outdir, self.freshenv, on_read)
         self.freshenv = False
         if problems or details:
             raise FormatFailed(problems, details)
