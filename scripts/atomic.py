@@ -55,8 +55,10 @@ def _replacing(dest: Path) -> Iterator[Path]:
         raise
 
 
-def write_atomic(path: Path, data: bytes | str) -> bool:
-    """Replace `path` with `data` in one step; False (and no write at all) if nothing changes."""
+def write_atomic(path: Path, data: bytes | str, *, durable: bool = True) -> bool:
+    """Replace `path` with `data` in one step; False (and no write at all) if nothing changes.
+    `durable=False` skips flushing to disk (still one step for readers): for what only shows
+    what is happening now, such as the live view's progress files, and is lost with no harm."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     with contextlib.suppress(FileNotFoundError, IsADirectoryError):
         if path.read_bytes() == raw:
@@ -64,7 +66,8 @@ def write_atomic(path: Path, data: bytes | str) -> bool:
     with _replacing(path) as tmp, tmp.open("wb") as handle:
         handle.write(raw)
         handle.flush()
-        os.fsync(handle.fileno())
+        if durable:
+            os.fsync(handle.fileno())
     return True
 
 

@@ -65,15 +65,16 @@ def run_build(args: argparse.Namespace) -> int:
     options = BuildOptions(formats=args.formats or formats.for_edition(), tags=tuple(args.lang), jobs=args.jobs,
                            force=args.force)
     started = time.monotonic()
-    results = run_with_view(project, options)
+    digests: dict[str, bytes] = {}  # each language's inputs, hashed once for the plan and the site
+    results = run_with_view(project, options, digests)
     from scripts.matrix.fingerprint import record_site, site_is_current, site_key  # noqa: PLC0415
 
     built = any(f.status != "skipped" for r in results for f in r.formats)
-    if built or not site_is_current(project, site_key(project)):
+    if built or not site_is_current(project, site_key(project, digests)):
         from scripts.site import assemble_site  # noqa: PLC0415
 
         assemble_site(project)
-        record_site(project, site_key(project))  # the assembly copies downloads: dist/ is as it left it
+        record_site(project, site_key(project, digests))  # the assembly copies downloads: dist/ is as it left it
     text, ok = summarize(results)
     print(text)
     stray = unregistered_catalogs(project)

@@ -192,11 +192,12 @@ def save_state(project: Project, tag: str, state: dict[str, Any]) -> None:
 
 
 def plan_edition(project: Project, tag: str, options: BuildOptions, state: dict[str, Any] | None = None,
-                 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Which formats are up to date ([(format, output)]) and which must be built ([(format, key)])."""
+                 digests: dict[str, bytes] | None = None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Which formats are up to date ([(format, output)]) and which must be built ([(format, key)]).
+    `digests` keeps each language's inputs_digest for the rest of the command (see site_key)."""
     state = load_state(project, tag) if state is None else state
     skipped, todo = [], []
-    inputs = inputs_digest(project, tag)
+    inputs = _known_digest(project, tag, digests)
     for fmt in formats.in_table_order(options.formats):
         key = fingerprint(project, tag, fmt, inputs)
         previous = state.get(fmt, {})
@@ -211,16 +212,26 @@ def plan_edition(project: Project, tag: str, options: BuildOptions, state: dict[
 SITE_ENVIRONMENT = ("POLICY_SITE_URL", "POLICY_REPOSITORY")
 
 
-def site_key(project: Project) -> str:
+def _known_digest(project: Project, tag: str, digests: dict[str, bytes] | None) -> bytes:
+    if digests is None:
+        return inputs_digest(project, tag)
+    if tag not in digests:
+        digests[tag] = inputs_digest(project, tag)
+    return digests[tag]
+
+
+def site_key(project: Project, digests: dict[str, bytes] | None = None) -> str:
     """What the assembled site (chooser, downloads, progress chart, sitemap) is made from: every
     edition's inputs and last fingerprints, the files in dist/, the site's own code, its settings.
 
-    `build` skips the assembly when no edition was built and this key is the one recorded."""
+    `build` skips the assembly when no edition was built and this key is the one recorded. The
+    inputs are those the build planned from (`digests`, kept by plan_edition), not hashed again
+    after it: an input changed while the editions were built is one they were not built from."""
     cache = cache_for(project.builddir)
     editions = {}
     for tag in project.registry().tags:
         state = load_state(project, tag)
-        editions[tag] = [inputs_digest(project, tag).hex(),
+        editions[tag] = [_known_digest(project, tag, digests).hex(),
                          {fmt: entry.get("fingerprint") for fmt, entry in sorted(state.items()) if isinstance(entry, dict)}]
     code = [[str(p), cache.digest(p).hex()]
             for p in sorted(_imported_modules([PACKAGE_ROOT / "scripts" / "site.py"], cache))]

@@ -30,13 +30,19 @@ class ProgressFile:
         self.states: dict[str, dict[str, Any]] = {}
 
     def set(self, fmt: str, state: str) -> None:
-        entry = self.states.setdefault(fmt, {})
+        self.set_all([fmt], state)
+
+    def set_all(self, fmts: list[str], state: str) -> None:
+        """Several formats in one write (an edition's skipped ones); not flushed to disk: the
+        file only shows the live view what is happening now."""
         now = time.time()
-        if state == "building":
-            entry["started"] = now
-        entry["state"] = state
-        entry["changed"] = now
-        write_atomic(self.path, json.dumps(self.states).encode())
+        for fmt in fmts:
+            entry = self.states.setdefault(fmt, {})
+            if state == "building":
+                entry["started"] = now
+            entry["state"] = state
+            entry["changed"] = now
+        write_atomic(self.path, json.dumps(self.states).encode(), durable=False)
 
 
 def read_progress(path: Path) -> dict[str, dict[str, Any]]:

@@ -57,8 +57,10 @@ def _run_worker(project: Project, tag: str, options: BuildOptions) -> EditionRes
 
 
 def build_matrix(project: Project, options: BuildOptions,
-                 progress: Callable[[str, EditionResult | None], None] | None = None) -> list[EditionResult]:
-    """Build every requested edition; returns one result per language, in registry order."""
+                 progress: Callable[[str, EditionResult | None], None] | None = None,
+                 digests: dict[str, bytes] | None = None) -> list[EditionResult]:
+    """Build every requested edition; returns one result per language, in registry order.
+    `digests` receives each language's inputs digest as planned (fingerprint.site_key reuses it)."""
     registry = project.registry()
     tags = list(options.tags) or registry.tags
     for tag in tags:
@@ -71,16 +73,14 @@ def build_matrix(project: Project, options: BuildOptions,
     results: dict[str, EditionResult] = {}
     stale = []
     for tag in tags:
-        skipped, todo = plan_edition(project, tag, options)
+        skipped, todo = plan_edition(project, tag, options, digests=digests)
         if todo:
             stale.append(tag)
             continue
         # nothing to do: no worker, no Sphinx import
         res = results[tag] = EditionResult(tag, [FormatResult(fmt, "skipped", output=out) for fmt, out in skipped])
         write_atomic(result_path(project, tag), json.dumps(res.as_dict(), indent=2).encode())
-        progress_file = ProgressFile(progress_path(project, tag))
-        for fmt, _ in skipped:
-            progress_file.set(fmt, "skipped")
+        ProgressFile(progress_path(project, tag)).set_all([fmt for fmt, _ in skipped], "skipped")
         if progress:
             progress(tag, None)
             progress(tag, res)
@@ -101,7 +101,8 @@ def build_matrix(project: Project, options: BuildOptions,
     return [results[tag] for tag in tags]
 
 
-def run_with_view(project: Project, options: BuildOptions) -> list[EditionResult]:
+def run_with_view(project: Project, options: BuildOptions,
+                  digests: dict[str, bytes] | None = None) -> list[EditionResult]:
     """build_matrix with the live view of MatrixView refreshed beside it."""
     tags = list(options.tags) or project.registry().tags
     view = MatrixView(project, tags, options.formats)
@@ -114,7 +115,7 @@ def run_with_view(project: Project, options: BuildOptions) -> list[EditionResult
     thread = threading.Thread(target=refresh, daemon=True)
     thread.start()
     try:
-        return build_matrix(project, options)
+        return build_matrix(project, options, digests=digests)
     finally:
         stop.set()
         thread.join()

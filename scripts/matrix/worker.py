@@ -193,7 +193,8 @@ def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionR
     skipped, todo = plan_edition(project, tag, options, state)
     for fmt_name, output in skipped:
         result.formats.append(FormatResult(fmt_name, "skipped", output=output))
-        progress.set(fmt_name, "skipped")
+    if skipped:
+        progress.set_all([fmt_name for fmt_name, _ in skipped], "skipped")
     if not todo:
         result.seconds = time.monotonic() - started
         return result
