@@ -12,7 +12,6 @@ from pathlib import Path
 from scripts import formats
 from scripts.atomic import write_atomic
 from scripts.diagnostics import Diagnostic, PipelineError, display_path
-from scripts.matrix.orchestrator import run_with_view
 from scripts.matrix.results import BuildOptions, EditionResult, FormatResult, summarize
 from scripts.project import Project
 
@@ -64,6 +63,8 @@ def run_build(args: argparse.Namespace) -> int:
         args.lang = args.lang or list(languages)
     options = BuildOptions(formats=args.formats or formats.for_edition(), tags=tuple(args.lang), jobs=args.jobs,
                            force=args.force)
+    from scripts.matrix.orchestrator import run_with_view  # noqa: PLC0415 - not the worker's
+
     started = time.monotonic()
     digests: dict[str, bytes] = {}  # each language's inputs, hashed once for the plan and the site
     results = run_with_view(project, options, digests)
@@ -92,13 +93,19 @@ def _add_edition_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true")
     parser.add_argument("--outdir", type=Path, default=None)
     parser.add_argument("--background-first", action="store_true")
+    parser.add_argument("--early-pdf", action="store_true", help="start the PDF's xelatex pass before Sphinx loads")
 
 
 def run_edition(args: argparse.Namespace) -> int:
     """(internal) Build one language's editions in this process; the matrix runs one per language."""
-    from scripts.matrix.worker import build_edition  # noqa: PLC0415
+    from scripts.matrix import texearly, texrun  # noqa: PLC0415
 
     project = Project.at(args.root)
+    if args.early_pdf:  # before the worker's own modules and Sphinx load (scripts/matrix/texearly.py)
+        stem = texrun.pdf_stem(project.builddir / "work" / args.tag, args.tag)
+        texearly.start_ahead(stem, texrun.pdf_pass(stem))
+    from scripts.matrix.worker import build_edition  # noqa: PLC0415
+
     options = BuildOptions(formats=args.formats or formats.for_edition(), tags=(args.tag,), force=args.force,
                            outdir=args.outdir, background_first=args.background_first)
     try:
@@ -106,6 +113,8 @@ def run_edition(args: argparse.Namespace) -> int:
     except PipelineError as exc:
         result = EditionResult(args.tag, [FormatResult(f, "failed", problems=exc.diagnostics)
                                           for f in options.formats])
+    finally:
+        texearly.cancel_ahead()
     write_atomic(args.result, json.dumps(result.as_dict(), indent=2).encode())
     # The worker ends here: its result is on disk and every tool it started has been waited for.
     # Leaving through the interpreter's teardown would free Sphinx's environment and every

@@ -15,8 +15,9 @@ from pathlib import Path
 from scripts.atomic import write_atomic
 from scripts.formats import OutputFormat
 from scripts.matrix import texpasses, texrun
-from scripts.matrix.produce import LATEX_OPTIONS, LATEXMK_PASS_OPTIONS, publish_latex_pdf
+from scripts.matrix.produce import publish_latex_pdf
 from scripts.matrix.replace import replace_tree
+from scripts.matrix.texrun import LATEX_OPTIONS, LATEXMK_PASS_OPTIONS
 from scripts.matrix.worker import EditionJob, Produced
 from scripts.project import edition_basename
 from scripts.site_layout import BILINGUAL_DIR as SITE_DIR

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from scripts import formats
-from scripts.adoption_build import adoption_inputs
 from scripts.atomic import write_atomic
 from scripts.matrix.results import BuildOptions
 from scripts.matrix.statcache import StatCache, cache_for
@@ -100,7 +99,10 @@ def edition_inputs(project: Project, tag: str) -> list[Path]:
             inputs.append(ui)
     inputs += [p for p in _files_under(EXTENSION_DIR) if p.suffix in ASSET_SUFFIXES]
     inputs += [p for p in _code_inputs(project.confdir / "conf.py", project.builddir) if p not in inputs]
-    inputs += adoption_inputs()  # an adoption's parameter file and logo (none for the model)
+    if os.environ.get(formats.ADOPTION_ENV):  # an adoption's parameter file and logo (none for the model)
+        from scripts.adoption_build import adoption_inputs  # noqa: PLC0415 - 40 ms the model does not need
+
+        inputs += adoption_inputs()
     return inputs
 
 

@@ -29,7 +29,7 @@ def result_path(project: Project, tag: str) -> Path:
     return project.builddir / "logs" / f"{tag}.result.json"
 
 
-def _run_worker(project: Project, tag: str, options: BuildOptions) -> EditionResult:
+def _run_worker(project: Project, tag: str, options: BuildOptions, early_pdf: bool = False) -> EditionResult:
     log_dir = project.builddir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     result_file = result_path(project, tag)
@@ -42,6 +42,8 @@ def _run_worker(project: Project, tag: str, options: BuildOptions) -> EditionRes
         command += ["--outdir", str(options.outdir)]
     if options.background_first:
         command.append("--background-first")
+        if early_pdf:  # the plan found the PDF to build: its pass starts as the worker starts
+            command.append("--early-pdf")
     log_path = log_dir / f"{tag}.log"
     started = time.monotonic()
     with log_path.open("wb") as log:
@@ -72,10 +74,12 @@ def build_matrix(project: Project, options: BuildOptions,
     # Decided here, before any pool: from file metadata and stored digests, in milliseconds.
     results: dict[str, EditionResult] = {}
     stale = []
+    building: dict[str, set[str]] = {}  # the formats each stale edition builds
     for tag in tags:
         skipped, todo = plan_edition(project, tag, options, digests=digests)
         if todo:
             stale.append(tag)
+            building[tag] = {fmt for fmt, _ in todo}
             continue
         # nothing to do: no worker, no Sphinx import
         res = results[tag] = EditionResult(tag, [FormatResult(fmt, "skipped", output=out) for fmt, out in skipped])
@@ -88,7 +92,7 @@ def build_matrix(project: Project, options: BuildOptions,
     def one(tag: str) -> EditionResult:
         if progress:
             progress(tag, None)
-        res = _run_worker(project, tag, options)
+        res = _run_worker(project, tag, options, early_pdf="pdf" in building[tag])
         if progress:
             progress(tag, res)
         return res

@@ -19,12 +19,12 @@ from scripts.diagnostics import Diagnostic, display_path
 from scripts.formats import OutputFormat
 from scripts.matrix import phases, texearly, texpasses, texrun
 from scripts.matrix.replace import prune_other_versions, replace_tree
+from scripts.matrix.texrun import LATEX_OPTIONS, pdf_pass, pdf_stem
 from scripts.matrix.worker import EditionJob, FormatFailed, Produced
 from scripts.project import Project, edition_basename
 
 MISSING_CHARACTER_RE = re.compile(r"^Missing character: .*$", re.MULTILINE)
 CODEPOINT_RE = re.compile(r"\(U\+([0-9A-Fa-f]{4,6})\)")
-LATEX_OPTIONS = "-interaction=nonstopmode -halt-on-error -file-line-error"
 INSTRUMENT_PART = "instrumento"  # the DOCX of the adoption instrument alone: <edition>-instrumento.docx
 # latexmk's own rules, with every xelatex pass writing XDV (--no-pdf, as Sphinx's latexmkrc has
 # it for $xelatex) and xdvipdfmx turning the last one into the PDF once, instead of each pass
@@ -32,9 +32,6 @@ INSTRUMENT_PART = "instrumento"  # the DOCX of the adoption instrument alone: <e
 # gives it ("-q -E"), so the PDF is byte for byte the one xelatex writes (its /ID derives from
 # the input's name). -time makes latexmk report each rule's time (scripts.matrix.phases).
 LATEXMK_OPTIONS = "-silent -time -xelatex -e '$$xdvipdfmx=q/xdvipdfmx -q -E -o %D %O < %S/'"
-# The options latexmk itself gives every xelatex pass (%O): -silent's batch mode, and -recorder
-# for the .fls it reads dependencies from.
-LATEXMK_PASS_OPTIONS = ("-no-pdf", "-interaction=batchmode", "-recorder")
 
 
 def produce_html(job: EditionJob, fmt: OutputFormat) -> Produced:
@@ -64,8 +61,10 @@ def produce_pdf(job: EditionJob, fmt: OutputFormat) -> Produced:
     When a core would be idle, the one pass of an incremental build starts beside Sphinx on what
     did not change (scripts.matrix.texearly)."""
     latex_dir = job.work / "latex"
-    stem = latex_dir / edition_basename(job.tag)
-    early = texearly.EarlyPass.start(stem, pdf_pass(stem)) if job.options.background_first else None
+    stem = pdf_stem(job.work, job.tag)
+    early = texearly.take(stem, pdf_pass(stem))  # started as the worker started (scripts/build.py)
+    if early is None and job.options.background_first:
+        early = texearly.EarlyPass.start(stem, pdf_pass(stem))
     try:
         job.sphinx(fmt.builder, latex_dir, on_read=early.documents_read if early else None)
     except BaseException:
@@ -73,11 +72,6 @@ def produce_pdf(job: EditionJob, fmt: OutputFormat) -> Produced:
             early.cancel()
         raise
     return publish_latex_pdf(job, fmt, texrun.Typesetting(pdf_commands(stem), early), "xelatex failed:")
-
-
-def pdf_pass(stem: Path) -> list[str]:
-    """One xelatex pass of the edition's PDF, as latexmk runs it (Sphinx's latexmkrc, LATEXOPTS)."""
-    return ["xelatex", "--no-pdf", *LATEX_OPTIONS.split(), *LATEXMK_PASS_OPTIONS, stem.with_suffix(".tex").name]
 
 
 def pdf_commands(stem: Path) -> texrun.Commands:

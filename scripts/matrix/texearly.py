@@ -57,6 +57,7 @@ BEGIN_DOCUMENT = b"\\begin{document}"
 DOCUMENT_START = b"\\sphinxstepscope"
 PWD_LINE = re.compile(r"^PWD .*$", re.MULTILINE)
 _CLOSE = None  # the feeder's last item: close the pipe
+_AHEAD: dict[Path, EarlyPass] = {}  # started as the worker started, before its producer asks
 
 
 @dataclass
@@ -245,3 +246,26 @@ class EarlyPass:
         text = PWD_LINE.sub(lambda _match: f"PWD {os.path.realpath(cwd)}", text, count=1)
         write_atomic(cwd / fls.name, text.encode("utf-8", "surrogateescape"))
         shutil.rmtree(shadow, ignore_errors=True)
+
+
+def start_ahead(stem: Path, xelatex: list[str]) -> None:
+    """Start the pass now, for the producer to `take` once Sphinx is loaded (the worker's first
+    0.2 s: its own modules, the plan); nothing when there is no complete run to start from."""
+    early = EarlyPass.start(stem, xelatex)
+    if early is not None:
+        _AHEAD[stem] = early
+
+
+def take(stem: Path, xelatex: list[str]) -> EarlyPass | None:
+    """The pass started ahead for `stem` with this command line, if any (the caller owns it now)."""
+    early = _AHEAD.pop(stem, None)
+    if early is not None and early.xelatex != xelatex:
+        early.cancel()
+        return None
+    return early
+
+
+def cancel_ahead() -> None:
+    """Stop every pass started ahead that no producer took (the PDF turned out to be up to date)."""
+    while _AHEAD:
+        _AHEAD.popitem()[1].cancel()

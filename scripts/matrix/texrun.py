@@ -45,11 +45,16 @@ from typing import TYPE_CHECKING
 
 from scripts.atomic import write_atomic
 from scripts.matrix import texpasses
+from scripts.project import edition_basename
 
 if TYPE_CHECKING:
     from scripts.matrix.texearly import EarlyPass
 
 SETTLED_SUFFIX = ".settled"
+LATEX_OPTIONS = "-interaction=nonstopmode -halt-on-error -file-line-error"
+# The options latexmk itself gives every xelatex pass (%O): -silent's batch mode, and -recorder
+# for the .fls it reads dependencies from.
+LATEXMK_PASS_OPTIONS = ("-no-pdf", "-interaction=batchmode", "-recorder")
 # What xelatex writes that no later pass reads: the outputs, its log and its recorder file.
 PASS_OUTPUTS = frozenset({".xdv", ".pdf", ".log", ".fls"})
 # What asks for another pass in a log: LaTeX's and rerunfilecheck's "Rerun to get ... right" (the
@@ -80,6 +85,16 @@ class Outcome:
     steps: list[tuple[str, float]] = field(default_factory=list)  # what ran here: (step, seconds)
     handed_over: bool = False  # latexmk ran (no settled run before, or the pass changed something)
     beside: float = 0.0  # seconds the pass ran before the LaTeX was written (scripts.matrix.texearly)
+
+
+def pdf_stem(work: Path, tag: str) -> Path:
+    """The edition's LaTeX document, without its suffix, in its work directory (build/work/<tag>)."""
+    return work / "latex" / edition_basename(tag)
+
+
+def pdf_pass(stem: Path) -> list[str]:
+    """One xelatex pass of the edition's PDF, as latexmk runs it (Sphinx's latexmkrc, LATEXOPTS)."""
+    return ["xelatex", "--no-pdf", *LATEX_OPTIONS.split(), *LATEXMK_PASS_OPTIONS, stem.with_suffix(".tex").name]
 
 
 def _content(path: Path, ignore_page_count: bool) -> bytes | None:

@@ -112,7 +112,7 @@ def run_sphinx(project: Project, tag: str, builder: str, outdir: Path, freshenv:
 
     from scripts.matrix import speedups  # noqa: PLC0415
 
-    speedups.install(builder)
+    speedups.install(builder, cache_dir=project.builddir / "cache")
     from sphinx.application import Sphinx  # noqa: PLC0415
     from sphinx.util.console import nocolor  # noqa: PLC0415
     from sphinx.util.docutils import docutils_namespace, patch_docutils  # noqa: PLC0415
