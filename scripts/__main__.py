@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -87,4 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    if getattr(sys.modules.get("scripts.matrix.orchestrator"), "built_here", False):
+        # Sphinx ran in this process (one edition, scripts/matrix/orchestrator.py): everything is
+        # written and closed; end as a worker ends, without freeing its objects one by one.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

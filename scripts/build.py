@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -53,6 +56,12 @@ def _add_build_arguments(parser: argparse.ArgumentParser) -> None:
                         help="build this adoption's editions (its languages) instead of the model's")
 
 
+def _load_site_modules() -> None:
+    with contextlib.suppress(Exception):  # an import that fails fails again where it is used
+        importlib.import_module("scripts.site")
+        importlib.import_module("scripts.status")
+
+
 def run_build(args: argparse.Namespace) -> int:
     """Build every edition (site, PDF, EPUB) of every registered language."""
     project = Project.at(args.root)
@@ -66,6 +75,9 @@ def run_build(args: argparse.Namespace) -> int:
     from scripts.matrix.orchestrator import run_with_view  # noqa: PLC0415 - not the worker's
 
     started = time.monotonic()
+    # The site's modules load while the workers build (this process only waits on them then), not
+    # after the last one: 0.05-0.1 s off the end of every build that assembles the site.
+    threading.Thread(target=_load_site_modules, name="load site modules", daemon=True).start()
     digests: dict[str, bytes] = {}  # each language's inputs, hashed once for the plan and the site
     results = run_with_view(project, options, digests)
     from scripts.matrix.fingerprint import record_site, site_is_current, site_key  # noqa: PLC0415

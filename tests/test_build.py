@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.matrix.orchestrator import IN_WORKERS_ENV
 from scripts.project import Project
 from tests.conftest import copy_root, run_cli
 
@@ -300,15 +301,24 @@ def test_an_edition_building_alone_starts_xelatex_first_and_writes_the_same_file
     """With a core to spare (one edition stale, two jobs) the worker writes the LaTeX first and
     lets xelatex typeset while it writes the site and the EPUB (formats.build_order); with one job
     it keeps the table's order. Both orders make the same files, after a full build and after a
-    changed translation (the site's builder then reads nothing: the LaTeX builder read it)."""
-    jobs = {"alone": "2", "in_turn": "1"}
+    changed translation (the site's builder then reads nothing: the LaTeX builder read it). A
+    single edition is built in the main process (scripts/matrix/orchestrator.py); in a worker
+    process (POLICY_BUILD_IN_WORKERS=1) it makes the same files, the assembled site's included."""
+    jobs = {"alone": "2", "in_turn": "1", "worker": "2"}
+    environments = {"worker": {IN_WORKERS_ENV: "1"}}
     projects = {way: copy_root("basic", tmp_path / way) for way in jobs}
 
     def build_both() -> dict[str, dict[str, bytes]]:
         for way, count in jobs.items():
             run_cli("build", "--lang", "en", "--formats", "html,epub,pdf", "--jobs", count,
-                    root=projects[way].root, check=True)
-        return {way: _edition_files(project, "en") for way, project in projects.items()}
+                    root=projects[way].root, env=environments.get(way), check=True)
+        files = {way: _edition_files(project, "en") for way, project in projects.items()}
+        for way in ("alone", "worker"):
+            site = projects[way].sitedir
+            files[way].update({f"whole-site/{p.relative_to(site)}": p.read_bytes()
+                               for p in sorted(site.rglob("*")) if p.is_file()})
+        assert projects["worker"].builddir.joinpath("logs", "en.log").is_file()
+        return files
 
     def first_builder(way: str) -> str:
         records = json.loads((projects[way].builddir / "logs" / "en.phases.json").read_text(encoding="utf-8"))
@@ -316,6 +326,8 @@ def test_an_edition_building_alone_starts_xelatex_first_and_writes_the_same_file
 
     full = build_both()
     assert (first_builder("alone"), first_builder("in_turn")) == ("latex", "html")
+    assert full["alone"] == full["worker"], sorted(n for n in full["alone"] if full["worker"].get(n) != full["alone"][n])
+    full["alone"] = _edition_files(projects["alone"], "en")
     assert full["alone"] == full["in_turn"], sorted(n for n in full["alone"] if full["in_turn"].get(n) != full["alone"][n])
     for project in projects.values():
         catalog = project.catalogdir("en") / "capitulo.po"
@@ -325,6 +337,8 @@ def test_an_edition_building_alone_starts_xelatex_first_and_writes_the_same_file
     again = build_both()
     assert (first_builder("alone"), first_builder("in_turn")) == ("latex", "html")
     assert b"Open data is always published" in again["alone"]["site/capitulo.html"]
+    assert again["alone"] == again["worker"], sorted(n for n in again["alone"] if again["worker"].get(n) != again["alone"][n])
+    again["alone"] = _edition_files(projects["alone"], "en")
     assert again["alone"] == again["in_turn"], sorted(n for n in again["alone"] if again["in_turn"].get(n) != again["alone"][n])
 
 
