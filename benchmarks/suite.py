@@ -46,6 +46,7 @@ from benchmarks.workspace import (
     first_translated_language,
     forget_results,
     local_environment,
+    pdf_documents,
     site_text,
     snapshot,
 )
@@ -255,6 +256,7 @@ def matrix(snap: Path, work: Path, tags: list[str], options: Options, results: R
                 shown=f"{incremental.wall / full.wall:.2f}x ({_seconds(incremental)})" if full.wall else None),
         typesetting_floor(root, tag, full.wall),
     ]
+    results.measures += first_chapter(root, tags, formats, logs, options, results, say, tag, full, changed)
 
     say("nothing changed, build again ...")
     noop = pipeline(root, tags, formats, logs, "pipeline-nothing-changed", options.jobs, options.timeout)
@@ -281,6 +283,32 @@ def matrix(snap: Path, work: Path, tags: list[str], options: Options, results: R
             note=f"python -m scripts build --lang {tag} --formats html (make html LANG={tag}): what a translator "
                  "waits for to see a change"))
     return full
+
+
+def first_chapter(root: Path, tags: list[str], formats: tuple[str, ...], logs: Path, options: Options,
+                  results: Results, say: Callable[[str], None], tag: str, full: Run,
+                  changed: dict[str, str]) -> list[Measure]:
+    """The same kind of change, in the first chapter of the PDF that has a paragraph readers see.
+    An incremental build starts the PDF's xelatex pass beside Sphinx on what comes before the
+    changed chapter (scripts/matrix/texearly.py), so where the change is matters: the measure
+    above changes the first catalog by name, wherever its chapter is; this one, the earliest."""
+    documents = pdf_documents(root, tag)
+    if not documents or "pdf" not in formats:
+        return []
+    site_before = site_text(root, tag)
+    early = change_one_msgstr(root, tag, CHANGE_MARK, shown=lambda words: words in site_before, documents=documents)
+    say(f"one msgstr changed in the PDF's first chapter ({tag}: {early['catalog']}:{early['line']}), build again ...")
+    run = pipeline(root, tags, formats, logs, "pipeline-one-msgstr-first-chapter", options.jobs, options.timeout)
+    results.runs["pipeline_one_msgstr_first_chapter"] = run.as_dict()
+    say(f"  {_seconds(run)}")
+    ratio = run.wall / full.wall if full.wall else None
+    where = [Path(changed["catalog"]).stem, Path(early["catalog"]).stem]
+    order = ", ".join(f"{name} is document {documents.index(name) + 1} of {len(documents)}"
+                      for name in where if name in documents)
+    return [info("one_msgstr_first_chapter", "one msgstr in the PDF's first chapter: time / full matrix",
+                 f"{ratio:.2f}x ({_seconds(run)})" if ratio is not None else "not measured", ratio, "x",
+                 note=f"in the PDF's order, {order}: the pass started beside Sphinx typesets only what comes "
+                      "before the changed chapter")]
 
 
 def typesetting_floor(root: Path, tag: str, full_wall: float) -> Measure:

@@ -135,25 +135,31 @@ def edition_statuses(root: Path, tags: list[str], output: str = "") -> dict[str,
 
 
 def change_one_msgstr(root: Path, tag: str, suffix: str = " (bench)",
-                      shown: Callable[[str], bool] | None = None) -> dict[str, str]:
+                      shown: Callable[[str], bool] | None = None,
+                      documents: list[str] | None = None) -> dict[str, str]:
     """Edit one translated paragraph of `tag` in place, as a translator would; says which.
 
     A plain text edit (no catalog library), so that the file's only change is that string.
     `shown`, when given, should accept the paragraph's last line (plain words, no markup): a
     paragraph readers see in the edition built before, not one of a part the edition leaves out.
     When no paragraph passes, the first one is changed (the benchmark then reports where the
-    change shows).
+    change shows). `documents`, when given, are the documents whose catalogs are tried, in that
+    order (otherwise every catalog, by name).
     """
     if shown is not None:
         try:
-            return _change_one_msgstr(root, tag, suffix, shown)
+            return _change_one_msgstr(root, tag, suffix, shown, documents)
         except LookupError:
             pass
-    return _change_one_msgstr(root, tag, suffix, None)
+    return _change_one_msgstr(root, tag, suffix, None, documents)
 
 
-def _change_one_msgstr(root: Path, tag: str, suffix: str, shown: Callable[[str], bool] | None) -> dict[str, str]:
-    for path in sorted((root / "locale" / tag / "LC_MESSAGES").glob("*.po")):
+def _change_one_msgstr(root: Path, tag: str, suffix: str, shown: Callable[[str], bool] | None,
+                       documents: list[str] | None = None) -> dict[str, str]:
+    catalogs = root / "locale" / tag / "LC_MESSAGES"
+    paths = sorted(catalogs.glob("*.po")) if documents is None else [
+        catalogs / f"{name}.po" for name in documents if (catalogs / f"{name}.po").is_file()]
+    for path in paths:
         if path.stem == "sphinx":
             continue
         text = path.read_text(encoding="utf-8")
@@ -215,3 +221,16 @@ def edition_texts(root: Path, tag: str) -> dict[str, str]:
             done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=False)
             texts["pdf"] = " ".join(done.stdout.split())
     return texts
+
+
+DOCUMENT_LABEL = re.compile(r"\\label\{\\detokenize\{([^{}]+)::doc\}\}")
+
+
+def pdf_documents(root: Path, tag: str) -> list[str]:
+    """The documents of `tag`'s PDF in the order it shows them (Sphinx labels each one's start
+    in the LaTeX it wrote), or [] when there is no LaTeX."""
+    for tex in sorted((root / "build" / "work" / tag / "latex").glob("*.tex")):
+        names = DOCUMENT_LABEL.findall(tex.read_text(encoding="utf-8", errors="replace"))
+        if names:
+            return list(dict.fromkeys(names))
+    return []

@@ -8,7 +8,6 @@ import importlib
 import json
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -75,11 +74,10 @@ def run_build(args: argparse.Namespace) -> int:
     from scripts.matrix.orchestrator import run_with_view  # noqa: PLC0415 - not the worker's
 
     started = time.monotonic()
-    # The site's modules load while the workers build (this process only waits on them then), not
-    # after the last one: 0.05-0.1 s off the end of every build that assembles the site.
-    threading.Thread(target=_load_site_modules, name="load site modules", daemon=True).start()
     digests: dict[str, bytes] = {}  # each language's inputs, hashed once for the plan and the site
-    results = run_with_view(project, options, digests)
+    # The site's modules load while the editions build, not after: 0.05-0.1 s off the end of every
+    # build that assembles the site (none is loaded when nothing is to be built).
+    results = run_with_view(project, options, digests, while_building=_load_site_modules)
     from scripts.matrix.fingerprint import record_site, site_is_current, site_key  # noqa: PLC0415
 
     built = any(f.status != "skipped" for r in results for f in r.formats)

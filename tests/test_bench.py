@@ -17,7 +17,7 @@ import pytest
 
 from benchmarks import corpus
 from benchmarks.report import at_most, table
-from benchmarks.workspace import change_one_msgstr
+from benchmarks.workspace import change_one_msgstr, pdf_documents
 from scripts import pofile
 from scripts.checks import check_file
 from scripts.languages import load_registry
@@ -86,6 +86,21 @@ def test_one_msgstr_changed_is_one_line_of_one_catalog(tmp_path: Path) -> None:
                                                   lineterm="", n=0) if line[:1] in "+-" and line[:3] not in "+++---"]
     assert len(diff) == 2 and diff[1].endswith(' (bench)"')
     assert pofile.read(differing[0])  # still a valid catalog
+
+
+def test_the_first_chapters_change_follows_the_pdfs_order(tmp_path: Path) -> None:
+    """The bench's second change goes to the PDF's earliest document with a paragraph to change,
+    in the order the LaTeX labels them, not to the first catalog by name."""
+    project = copy_root("basic", tmp_path / "basic")
+    latex = project.builddir / "work" / "en" / "latex"
+    latex.mkdir(parents=True)
+    (latex / "doc.tex").write_text("\\label{\\detokenize{index::doc}}\n\\label{\\detokenize{capitulo::doc}}\n"
+                                   "\\label{\\detokenize{index:intro}}\\label{\\detokenize{index::doc}}\n",
+                                   encoding="utf-8")
+    assert pdf_documents(project.root, "en") == ["index", "capitulo"]
+    assert change_one_msgstr(project.root, "en", documents=["nothing-here", "capitulo"])["catalog"].endswith(
+        "capitulo.po")
+    assert pdf_documents(project.root, "yua") == []
 
 
 def test_table_puts_each_figure_next_to_its_target() -> None:

@@ -108,9 +108,11 @@ def _run_worker(project: Project, tag: str, options: BuildOptions, early_pdf: bo
 
 def build_matrix(project: Project, options: BuildOptions,
                  progress: Callable[[str, EditionResult | None], None] | None = None,
-                 digests: dict[str, bytes] | None = None) -> list[EditionResult]:
+                 digests: dict[str, bytes] | None = None,
+                 while_building: Callable[[], None] | None = None) -> list[EditionResult]:
     """Build every requested edition; returns one result per language, in registry order.
-    `digests` receives each language's inputs digest as planned (fingerprint.site_key reuses it)."""
+    `digests` receives each language's inputs digest as planned (fingerprint.site_key reuses it);
+    `while_building` runs on a thread of its own once an edition is to be built."""
     registry = project.registry()
     tags = list(options.tags) or registry.tags
     for tag in tags:
@@ -149,6 +151,8 @@ def build_matrix(project: Project, options: BuildOptions,
         return res
 
     if stale:
+        if while_building is not None:
+            threading.Thread(target=while_building, name="while building", daemon=True).start()
         if len(stale) < jobs:  # a core would be idle: each worker's xelatex gets one while it writes the rest
             options = dataclasses.replace(options, background_first=True)
         if len(stale) == 1:
@@ -159,8 +163,8 @@ def build_matrix(project: Project, options: BuildOptions,
     return [results[tag] for tag in tags]
 
 
-def run_with_view(project: Project, options: BuildOptions,
-                  digests: dict[str, bytes] | None = None) -> list[EditionResult]:
+def run_with_view(project: Project, options: BuildOptions, digests: dict[str, bytes] | None = None,
+                  while_building: Callable[[], None] | None = None) -> list[EditionResult]:
     """build_matrix with the live view of MatrixView refreshed beside it."""
     tags = list(options.tags) or project.registry().tags
     view = MatrixView(project, tags, options.formats)
@@ -173,7 +177,7 @@ def run_with_view(project: Project, options: BuildOptions,
     thread = threading.Thread(target=refresh, daemon=True)
     thread.start()
     try:
-        return build_matrix(project, options, digests=digests)
+        return build_matrix(project, options, digests=digests, while_building=while_building)
     finally:
         stop.set()
         thread.join()
