@@ -302,13 +302,18 @@ def first_chapter(root: Path, tags: list[str], formats: tuple[str, ...], logs: P
     results.runs["pipeline_one_msgstr_first_chapter"] = run.as_dict()
     say(f"  {_seconds(run)}")
     ratio = run.wall / full.wall if full.wall else None
+    from scripts.matrix import phases  # noqa: PLC0415 - the benchmark's own copy of the pipeline
+
+    steps = [rec["phase"].removeprefix("pdf: ") for rec in phases.load(root / "build", tag)
+             if rec["phase"].startswith("pdf: ")]
     where = [Path(changed["catalog"]).stem, Path(early["catalog"]).stem]
     order = ", ".join(f"{name} is document {documents.index(name) + 1} of {len(documents)}"
                       for name in where if name in documents)
     return [info("one_msgstr_first_chapter", "one msgstr in the PDF's first chapter: time / full matrix",
                  f"{ratio:.2f}x ({_seconds(run)})" if ratio is not None else "not measured", ratio, "x",
                  note=f"in the PDF's order, {order}: the pass started beside Sphinx typesets only what comes "
-                      "before the changed chapter")]
+                      f"before the changed chapter; the PDF's steps: {', '.join(steps) or 'none'} (a second xelatex "
+                      "pass when the change moves what a page or the table of contents shows)")]
 
 
 def typesetting_floor(root: Path, tag: str, full_wall: float) -> Measure:
