@@ -171,3 +171,25 @@ def test_a_cancelled_early_pass_leaves_nothing_running(document: texrun.Commands
     early.cancel()
     early.cancel()  # twice: nothing happens
     assert early.process.poll() is not None and not early.shadow.exists()
+
+
+def test_an_early_pass_that_writes_in_a_subdirectory_is_given_up(document: texrun.Commands, tmp_path: Path) -> None:
+    """Only the files a pass writes beside the document are moved in; one written in a
+    subdirectory would stay as the last pass left it, so texrun's own pass runs instead."""
+    (document.cwd / "sub").mkdir()
+    _edit(document.stem.with_suffix(".tex"), "\\begin{document}",
+          "\\newwrite\\extra\\immediate\\openout\\extra=sub/extra.txt\\immediate\\write\\extra{x}"
+          "\\immediate\\closeout\\extra\n\\begin{document}")
+    assert texrun.typeset(document).returncode == 0
+    early = _started(document, ["third"])
+    outcome = _compare(document, early, tmp_path, ("The third part", "The changed third part"))
+    assert outcome.beside == 0 and (document.cwd / "sub" / "extra.txt").is_file()
+
+
+def test_no_early_pass_when_its_directory_cannot_be_made(document: texrun.Commands) -> None:
+    """Setting the early pass up is never a reason for the build to fail."""
+    blocker = document.cwd.with_name(document.cwd.name + texearly.EARLY_SUFFIX)
+    blocker.write_text("a file where the copy would go\n", encoding="utf-8")
+    assert texearly.EarlyPass.start(document.stem, document.xelatex) is None
+    _edit(document.stem.with_suffix(".tex"), "Some words", "Some other words")
+    assert texrun.typeset(document).returncode == 0

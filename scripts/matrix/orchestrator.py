@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -64,6 +65,7 @@ def _build_here(project: Project, tag: str, options: BuildOptions, early_pdf: bo
             except PipelineError as exc:
                 result = EditionResult(tag, [FormatResult(f, "failed", problems=exc.diagnostics) for f in options.formats])
             except Exception as exc:  # noqa: BLE001 - reported as a failed worker's would be
+                traceback.print_exc()  # into the edition's log, as a worker's would be
                 result = EditionResult(tag, [FormatResult(f, "failed", details=[f"{type(exc).__name__}: {exc}"])
                                              for f in options.formats])
             finally:

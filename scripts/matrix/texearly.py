@@ -126,14 +126,18 @@ class EarlyPass:
         cwd = stem.parent
         shadow = cwd.with_name(cwd.name + EARLY_SUFFIX)
         shutil.rmtree(shadow, ignore_errors=True)
-        shutil.copytree(cwd, shadow, ignore=lambda where, names: [
-            name for name in names if Path(where) == cwd and Path(name).stem == stem.name
-            and Path(name).suffix in NOT_READ])
-        snapshot = _inputs(shadow, stem.name)
-        os.mkfifo(shadow / tex.name)
-        argv = [*xelatex[:-1], "-no-parse-first-line", xelatex[-1]]
-        process = subprocess.Popen(argv, cwd=shadow, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        try:
+            shutil.copytree(cwd, shadow, ignore=lambda where, names: [
+                name for name in names if Path(where) == cwd and Path(name).stem == stem.name
+                and Path(name).suffix in NOT_READ])
+            snapshot = _inputs(shadow, stem.name)
+            os.mkfifo(shadow / tex.name)
+            argv = [*xelatex[:-1], "-no-parse-first-line", xelatex[-1]]
+            process = subprocess.Popen(argv, cwd=shadow, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+        except OSError:  # no room for the copy, no xelatex: the build goes on without an early pass
+            shutil.rmtree(shadow, ignore_errors=True)
+            return None
         early = cls(stem, xelatex, previous, shadow, snapshot, process)
         begin_line_end = previous.find(b"\n", preamble) + 1 or len(previous)
         early._extend(begin_line_end)
@@ -201,7 +205,8 @@ class EarlyPass:
 
     def complete(self) -> Ran | None:
         """Finish the pass on the new .tex, its files moved into the directory; None (the pass
-        cancelled) when it did not read what a pass started now would read."""
+        cancelled, its directory removed) when it did not read what a pass started now would read,
+        or wrote a file outside its own directory (a subdirectory's file would stay stale)."""
         fed = self.previous[:self.fed]
         try:
             new = self.stem.with_suffix(".tex").read_bytes()
@@ -217,30 +222,35 @@ class EarlyPass:
         self._queue.put(_CLOSE)
         self._feeder.join()
         returncode = self.process.wait()
-        if not self._read_the_pipe_once():
-            shutil.rmtree(self.shadow, ignore_errors=True)
+        outputs = self._outputs()
+        if outputs is None or any("/" in name for name in outputs):
+            shutil.rmtree(self.shadow, ignore_errors=True)  # texrun's own pass writes everything itself
             return None
-        self._move_outputs()
+        self._move_outputs(outputs)
         return Ran(returncode, beside, time.perf_counter() - waited)
 
-    def _read_the_pipe_once(self) -> bool:
-        """Whether xelatex opened its main file once, as a pass reading a file does (anything that
-        opened it again would have read part of the pipe instead)."""
+    def _outputs(self) -> set[str] | None:
+        """What the pass wrote (its .fls's OUTPUT lines), or None when it did not read its main
+        file exactly once, as a pass reading a file does (anything that opened it again would have
+        read part of the pipe instead), or left no .fls."""
         name = self.stem.with_suffix(".tex").name
         try:
             lines = (self.shadow / self.stem.with_suffix(".fls").name).read_text(
-                encoding="utf-8", errors="replace").splitlines()
+                encoding="utf-8", errors="surrogateescape").splitlines()
         except OSError:
-            return False
-        return sum(line in (f"INPUT {name}", f"INPUT ./{name}") for line in lines) == 1
+            return None
+        if sum(line in (f"INPUT {name}", f"INPUT ./{name}") for line in lines) != 1:
+            return None
+        return {line.partition(" ")[2].removeprefix("./") for line in lines if line.startswith("OUTPUT ")}
 
-    def _move_outputs(self) -> None:
+    def _move_outputs(self, outputs: set[str]) -> None:
+        """Into the document's directory: every file the pass wrote (none in a subdirectory: see
+        complete), and its .fls with the working directory a pass run there names."""
         cwd, shadow = self.stem.parent, self.shadow
         fls = shadow / self.stem.with_suffix(".fls").name
         text = fls.read_text(encoding="utf-8", errors="surrogateescape")
-        outputs = {line.partition(" ")[2].removeprefix("./") for line in text.splitlines() if line.startswith("OUTPUT ")}
         for name in sorted(outputs):
-            if "/" not in name and (shadow / name).is_file():
+            if (shadow / name).is_file():
                 os.replace(shadow / name, cwd / name)
         # The directory xelatex would have named (getcwd: symbolic links resolved).
         text = PWD_LINE.sub(lambda _match: f"PWD {os.path.realpath(cwd)}", text, count=1)
