@@ -13,8 +13,8 @@ from pathlib import Path
 
 from scripts import formats
 from scripts.atomic import write_atomic
-from scripts.diagnostics import Diagnostic, PipelineError, display_path
-from scripts.matrix.results import BuildOptions, EditionResult, FormatResult, summarize
+from scripts.diagnostics import Diagnostic, display_path
+from scripts.matrix.results import BuildOptions, summarize
 from scripts.project import Project
 
 
@@ -108,23 +108,16 @@ def _add_edition_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_edition(args: argparse.Namespace) -> int:
     """(internal) Build one language's editions in this process; the matrix runs one per language."""
-    from scripts.matrix import texearly, texrun  # noqa: PLC0415
+    from scripts.matrix import texearly  # noqa: PLC0415
 
     project = Project.at(args.root)
     if args.early_pdf:  # before the worker's own modules and Sphinx load (scripts/matrix/texearly.py)
-        stem = texrun.pdf_stem(project.builddir / "work" / args.tag, args.tag)
-        texearly.start_ahead(stem, texrun.pdf_pass(stem))
-    from scripts.matrix.worker import build_edition  # noqa: PLC0415
+        texearly.start_ahead(project.builddir / "work" / args.tag, args.tag)
+    from scripts.matrix.worker import build_or_report  # noqa: PLC0415
 
     options = BuildOptions(formats=args.formats or formats.for_edition(), tags=(args.tag,), force=args.force,
                            outdir=args.outdir, background_first=args.background_first)
-    try:
-        result = build_edition(project, args.tag, options)
-    except PipelineError as exc:
-        result = EditionResult(args.tag, [FormatResult(f, "failed", problems=exc.diagnostics)
-                                          for f in options.formats])
-    finally:
-        texearly.cancel_ahead()
+    result = build_or_report(project, args.tag, options)
     write_atomic(args.result, json.dumps(result.as_dict(), indent=2).encode())
     # The worker ends here: its result is on disk and every tool it started has been waited for.
     # Leaving through the interpreter's teardown would free Sphinx's environment and every

@@ -44,9 +44,8 @@ def _build_here(project: Project, tag: str, options: BuildOptions, early_pdf: bo
     """A worker's work, in this process: the worker's environment set for the build (and put back
     after it), what the build prints in the edition's log, its result written where a worker's is."""
     global built_here  # noqa: PLW0603 - what this process has done, for its exit
-    from scripts.diagnostics import PipelineError  # noqa: PLC0415
-    from scripts.matrix import texearly, texrun  # noqa: PLC0415
-    from scripts.matrix.worker import build_edition  # noqa: PLC0415
+    from scripts.matrix import texearly  # noqa: PLC0415
+    from scripts.matrix.worker import build_or_report  # noqa: PLC0415
 
     log_path = project.builddir / "logs" / f"{tag}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,18 +57,13 @@ def _build_here(project: Project, tag: str, options: BuildOptions, early_pdf: bo
         with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log), \
                 contextlib.redirect_stderr(log):
             if early_pdf:
-                stem = texrun.pdf_stem(project.builddir / "work" / tag, tag)
-                texearly.start_ahead(stem, texrun.pdf_pass(stem))
+                texearly.start_ahead(project.builddir / "work" / tag, tag)
             try:
-                result = build_edition(project, tag, options)
-            except PipelineError as exc:
-                result = EditionResult(tag, [FormatResult(f, "failed", problems=exc.diagnostics) for f in options.formats])
+                result = build_or_report(project, tag, options)
             except Exception as exc:  # noqa: BLE001 - reported as a failed worker's would be
                 traceback.print_exc()  # into the edition's log, as a worker's would be
                 result = EditionResult(tag, [FormatResult(f, "failed", details=[f"{type(exc).__name__}: {exc}"])
                                              for f in options.formats])
-            finally:
-                texearly.cancel_ahead()
     finally:
         os.environ.clear()
         os.environ.update(saved)

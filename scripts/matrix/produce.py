@@ -62,9 +62,10 @@ def produce_pdf(job: EditionJob, fmt: OutputFormat) -> Produced:
     did not change (scripts.matrix.texearly)."""
     latex_dir = job.work / "latex"
     stem = pdf_stem(job.work, job.tag)
-    early = texearly.take(stem, pdf_pass(stem))  # started as the worker started (scripts/build.py)
+    xelatex = pdf_pass(stem)
+    early = texearly.take(stem, xelatex)  # started with the edition's build (texearly.start_ahead)
     if early is None and job.options.background_first:
-        early = texearly.EarlyPass.start(stem, pdf_pass(stem))
+        early = texearly.EarlyPass.start(stem, xelatex)
     try:
         job.sphinx(fmt.builder, latex_dir, on_read=early.documents_read if early else None)
     except BaseException:

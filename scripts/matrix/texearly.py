@@ -34,7 +34,6 @@ do; a file with the mark is read as UTF-8 from the byte after it, which is how X
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import queue
 import re
@@ -70,19 +69,12 @@ class Ran:
     after: float
 
 
-def _hash(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 def _inputs(directory: Path, stem: str) -> dict[str, str | None]:
     """Every file under `directory` a pass may read, by relative name: its SHA-256."""
     found = {}
     for path in sorted(directory.rglob("*")):
         if path.is_file() and not (path.parent == directory and path.stem == stem and path.suffix in NOT_READ):
-            found[path.relative_to(directory).as_posix()] = _hash(path)
+            found[path.relative_to(directory).as_posix()] = texrun.file_digest(path)
     return found
 
 
@@ -222,33 +214,28 @@ class EarlyPass:
         self._queue.put(_CLOSE)
         self._feeder.join()
         returncode = self.process.wait()
-        outputs = self._outputs()
-        if outputs is None or any("/" in name for name in outputs):
+        if not self._move_outputs():
             shutil.rmtree(self.shadow, ignore_errors=True)  # texrun's own pass writes everything itself
             return None
-        self._move_outputs(outputs)
         return Ran(returncode, beside, time.perf_counter() - waited)
 
-    def _outputs(self) -> set[str] | None:
-        """What the pass wrote (its .fls's OUTPUT lines), or None when it did not read its main
-        file exactly once, as a pass reading a file does (anything that opened it again would have
-        read part of the pipe instead), or left no .fls."""
-        name = self.stem.with_suffix(".tex").name
-        try:
-            lines = (self.shadow / self.stem.with_suffix(".fls").name).read_text(
-                encoding="utf-8", errors="surrogateescape").splitlines()
-        except OSError:
-            return None
-        if sum(line in (f"INPUT {name}", f"INPUT ./{name}") for line in lines) != 1:
-            return None
-        return {line.partition(" ")[2].removeprefix("./") for line in lines if line.startswith("OUTPUT ")}
-
-    def _move_outputs(self, outputs: set[str]) -> None:
-        """Into the document's directory: every file the pass wrote (none in a subdirectory: see
-        complete), and its .fls with the working directory a pass run there names."""
+    def _move_outputs(self) -> bool:
+        """Into the document's directory: every file the pass wrote (its .fls's OUTPUT lines), and
+        the .fls with the working directory a pass run there names. False (nothing moved) when the
+        pass left no .fls, did not read its main file exactly once as a pass reading a file does
+        (anything that opened it again would have read part of the pipe instead), or wrote a file
+        in a subdirectory (it would stay as the last pass left it)."""
         cwd, shadow = self.stem.parent, self.shadow
         fls = shadow / self.stem.with_suffix(".fls").name
-        text = fls.read_text(encoding="utf-8", errors="surrogateescape")
+        main = self.stem.with_suffix(".tex").name
+        try:
+            text = fls.read_text(encoding="utf-8", errors="surrogateescape")
+        except OSError:
+            return False
+        lines = text.splitlines()
+        outputs = texrun.parse_fls(lines)[1]
+        if sum(line in (f"INPUT {main}", f"INPUT ./{main}") for line in lines) != 1 or any("/" in n for n in outputs):
+            return False
         for name in sorted(outputs):
             if (shadow / name).is_file():
                 os.replace(shadow / name, cwd / name)
@@ -256,12 +243,15 @@ class EarlyPass:
         text = PWD_LINE.sub(lambda _match: f"PWD {os.path.realpath(cwd)}", text, count=1)
         write_atomic(cwd / fls.name, text.encode("utf-8", "surrogateescape"))
         shutil.rmtree(shadow, ignore_errors=True)
+        return True
 
 
-def start_ahead(stem: Path, xelatex: list[str]) -> None:
-    """Start the pass now, for the producer to `take` once Sphinx is loaded (the worker's first
-    0.2 s: its own modules, the plan); nothing when there is no complete run to start from."""
-    early = EarlyPass.start(stem, xelatex)
+def start_ahead(work: Path, tag: str) -> None:
+    """Start the pass of `tag`'s PDF (in its work directory) now, for the producer to `take` once
+    Sphinx is loaded (a worker's first 0.2 s: its own modules, the plan); nothing when there is no
+    complete run to start from."""
+    stem = texrun.pdf_stem(work, tag)
+    early = EarlyPass.start(stem, texrun.pdf_pass(stem))
     if early is not None:
         _AHEAD[stem] = early
 

@@ -107,23 +107,27 @@ def _content(path: Path, ignore_page_count: bool) -> bytes | None:
     return texpasses.PAGE_COUNT_LINE.sub(b"", data) if ignore_page_count and path.suffix == ".aux" else data
 
 
-def _digest(path: Path, ignore_page_count: bool) -> str | None:
+def file_digest(path: Path, ignore_page_count: bool = False) -> str | None:
     data = _content(path, ignore_page_count)
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
-def _fls(commands: Commands) -> tuple[set[str], set[str]]:
-    """The names the last pass's .fls lists as INPUT and as OUTPUT, those in `cwd` without "./"."""
-    try:
-        lines = commands.stem.with_suffix(".fls").read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return set(), set()
+def parse_fls(lines: list[str]) -> tuple[set[str], set[str]]:
+    """The names a recorder file (.fls) lists as INPUT and as OUTPUT, those in `cwd` without "./"."""
     found: dict[str, set[str]] = {"INPUT": set(), "OUTPUT": set()}
     for line in lines:
         kind, _, name = line.partition(" ")
         if kind in found and name:
             found[kind].add(name.removeprefix("./"))
     return found["INPUT"], found["OUTPUT"]
+
+
+def _fls(commands: Commands) -> tuple[set[str], set[str]]:
+    """The names the last pass's .fls lists as INPUT and as OUTPUT (parse_fls)."""
+    try:
+        return parse_fls(commands.stem.with_suffix(".fls").read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return set(), set()
 
 
 def _written(commands: Commands, outputs: set[str]) -> list[Path]:
@@ -140,7 +144,7 @@ def written_files(commands: Commands) -> list[Path]:
 
 
 def current_state(commands: Commands, paths: list[Path]) -> dict[str, str | None]:
-    return {path.name: _digest(path, commands.ignore_page_count) for path in paths}
+    return {path.name: file_digest(path, commands.ignore_page_count) for path in paths}
 
 
 def _identities(paths: list[Path]) -> dict[str, list[int] | None]:
@@ -178,7 +182,7 @@ class Record:
         here = sorted(commands.cwd / name for name in inputs - {path.name for path in written} if "/" not in name)
         elsewhere = sorted(commands.cwd / name for name in inputs if "/" in name)
         return cls(files=current_state(commands, written), inputs=current_state(commands, here),
-                   elsewhere=_identities(elsewhere), pdf=_digest(commands.stem.with_suffix(".pdf"), False),
+                   elsewhere=_identities(elsewhere), pdf=file_digest(commands.stem.with_suffix(".pdf")),
                    commands=[commands.xelatex, commands.xdvipdfmx])
 
     def complete(self) -> bool:
@@ -191,7 +195,7 @@ class Record:
     def read_unchanged(self, commands: Commands) -> bool:
         """Nothing a pass reads changed, the PDF is the one recorded, the commands are the same."""
         return (self.commands == [commands.xelatex, commands.xdvipdfmx]
-                and _digest(commands.stem.with_suffix(".pdf"), False) == self.pdf
+                and file_digest(commands.stem.with_suffix(".pdf")) == self.pdf
                 and _identities([Path(name) for name in self.elsewhere]) == self.elsewhere
                 and current_state(commands, [commands.cwd / name for name in self.inputs]) == self.inputs)
 

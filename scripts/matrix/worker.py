@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from scripts import formats
-from scripts.diagnostics import Diagnostic
-from scripts.matrix import phases
+from scripts.diagnostics import Diagnostic, PipelineError
+from scripts.matrix import phases, texearly
 from scripts.matrix.fingerprint import load_state, pipeline_digest, plan_edition, save_state
 from scripts.matrix.matrixview import ProgressFile, progress_path
 from scripts.matrix.results import BuildOptions, EditionResult, FormatResult
@@ -180,6 +180,18 @@ Produced = str | Callable[[], str]
 
 def _produce(job: EditionJob, fmt: formats.OutputFormat) -> Produced:
     return fmt.produce()(job, fmt)
+
+
+def build_or_report(project: Project, tag: str, options: BuildOptions) -> EditionResult:
+    """build_edition, with a PipelineError reported as every format failing; a PDF pass started
+    ahead that no producer took is stopped (scripts.matrix.texearly). What a worker runs, and the
+    main process for a single edition (scripts.matrix.orchestrator)."""
+    try:
+        return build_edition(project, tag, options)
+    except PipelineError as exc:
+        return EditionResult(tag, [FormatResult(fmt, "failed", problems=exc.diagnostics) for fmt in options.formats])
+    finally:
+        texearly.cancel_ahead()
 
 
 def build_edition(project: Project, tag: str, options: BuildOptions) -> EditionResult:
